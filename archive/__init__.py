@@ -1,0 +1,1 @@
+"""The versioned sqlite-utils archive and its Datasette publishing (later issues)."""

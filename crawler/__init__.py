@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders per portal CMS, list-page adapters, pipelines (later issues)."""

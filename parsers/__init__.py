@@ -1,0 +1,1 @@
+"""Bytes of any report format into the report contract (design.md)."""

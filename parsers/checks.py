@@ -1,0 +1,56 @@
+"""The printed identities of the tables (勾稽关系), each a check with its numbers shown."""
+
+from __future__ import annotations
+
+from .labels import APPEAL_COLUMNS, REQUEST_COLUMNS
+
+APPLICANT_COLUMNS = REQUEST_COLUMNS[:-1]
+NOT_RESULTS = frozenset({"new", "carried_over", "total", "carried_forward"})
+
+
+def _n(value: object) -> float:
+    return value if isinstance(value, (int, float)) else 0
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _check(rule: str, left: list[object], right: list[object]) -> dict[str, object]:
+    lsum, rsum = sum(_n(v) for v in left), sum(_n(v) for v in right)
+    detail = f"{' + '.join(_fmt(_n(v)) for v in left)} = {' + '.join(_fmt(_n(v)) for v in right)}"
+    if abs(lsum - rsum) > 1e-6:
+        detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(lsum)} ≠ {_fmt(rsum)})"
+    return {"rule": rule, "ok": abs(lsum - rsum) <= 1e-6, "detail": detail}
+
+
+def request_checks(requests: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    if not requests:
+        return []
+    def rows(key: str) -> dict[str, object]:
+        return requests.get(key, {})
+
+    checks = []
+    for column in REQUEST_COLUMNS:
+        checks.append(_check(
+            f"requests.balance.{column}",
+            [rows("new").get(column), rows("carried_over").get(column)],
+            [rows("total").get(column), rows("carried_forward").get(column)],
+        ))
+    results = [key for key in requests if key not in NOT_RESULTS]
+    for column in REQUEST_COLUMNS:
+        checks.append(_check(
+            f"requests.results.{column}",
+            [requests[key].get(column) for key in results],
+            [rows("total").get(column)],
+        ))
+    for key, row in requests.items():
+        checks.append(_check(f"requests.row_total.{key}", [row.get(c) for c in APPLICANT_COLUMNS], [row.get("total")]))
+    return checks
+
+
+def appeal_checks(appeals: dict[str, dict[str, object]]) -> list[dict[str, object]]:
+    return [
+        _check(f"appeals.total.{group}", [row.get(c) for c in APPEAL_COLUMNS[:-1]], [row.get("total")])
+        for group, row in appeals.items()
+    ]

@@ -1,0 +1,185 @@
+"""The official tables' row and column labels, matched robustly.
+
+Labels arrive with spaces and line breaks inside, full- or half-width brackets, ``1、`` for
+``1.``, and missing or mistyped characters, so each key is found by a few short keywords
+rather than by its exact printed label.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+REQUEST_COLUMNS = ("natural_person", "commercial", "research", "nonprofit", "legal_service", "other_org", "total")
+APPEAL_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+# Top-level rows of table 三, in printed order.
+REQUEST_ROWS = {
+    "new": ("本年新收", "新收政府信息"),
+    "carried_over": ("上年结转",),
+    "granted": ("予以公开",),
+    "partial": ("部分公开",),
+    "carried_forward": ("结转下年", "下年度继续"),
+}
+
+# Groups of result rows: the group's own label words, then its items in printed order.
+REQUEST_GROUPS = {
+    "denied": (("不予公开", "(三)"), {
+        "state_secret": ("国家秘密",),
+        "prohibited": ("禁止公开", "法律行政法规", "行政止公开", "法规禁止"),
+        "security_stability": ("三安全", "一稳定", "危及"),
+        "third_party": ("第三方",),
+        "internal_affairs": ("内部事务",),
+        "process_info": ("过程性",),
+        "enforcement_files": ("执法案卷",),
+        "query": ("行政查询", "查询事项"),
+    }),
+    "unable": (("无法提供", "(四)"), {
+        "not_held": ("不掌握",),
+        "needs_creation": ("另行制作", "现成信息"),
+        "unclear": ("不明确", "补正后申请"),
+    }),
+    "rejected": (("不予处理", "(五)"), {
+        "petition": ("信访", "举报投诉"),
+        "duplicate": ("重复申请",),
+        "publication": ("出版物",),
+        "excessive": ("大量反复", "反复申请"),
+        "confirmation": ("确认", "重新出具"),
+    }),
+    "other": (("其他处理", "(六)"), {
+        "no_correction": ("不补正", "逾期不补"),
+        "unpaid_fee": ("收费", "缴纳费用"),
+        "other": ("其他",),
+    }),
+}
+
+PROACTIVE_ITEMS = {
+    "regulations": ("规章",),
+    "normative_documents": ("规范性文件",),
+    "licensing": ("行政许可",),
+    "other_services": ("其他对外管理服务", "对外管理服务"),
+    "punishment": ("行政处罚",),
+    "enforcement": ("行政强制",),
+    "fees": ("行政事业性收费", "事业性收费"),
+    "procurement": ("政府集中采购", "集中采购"),
+}
+
+# Column headers of table 二; the first match wins, so the more specific come first.
+PROACTIVE_METRICS = (
+    ("new_made", ("新制作",)),
+    ("new_published", ("新公开",)),
+    ("total_published", ("公开总数",)),
+    ("issued", ("制发",)),
+    ("repealed", ("废止",)),
+    ("in_force", ("现行有效",)),
+    ("prev_items", ("上一年项目", "上年项目")),
+    ("change", ("增/减", "增减", "增(减)")),
+    ("decisions", ("处理决定",)),
+    ("items", ("采购项目",)),
+    ("amount", ("金额",)),
+)
+METRICS_2019 = frozenset({"new_made", "new_published", "total_published", "prev_items", "change", "items"})
+METRICS_2021 = frozenset({"issued", "repealed", "in_force"})
+
+PROACTIVE_LAYOUT = {
+    "2019": {
+        "regulations": ("new_made", "new_published", "total_published"),
+        "normative_documents": ("new_made", "new_published", "total_published"),
+        "licensing": ("prev_items", "change", "decisions"),
+        "other_services": ("prev_items", "change", "decisions"),
+        "punishment": ("prev_items", "change", "decisions"),
+        "enforcement": ("prev_items", "change", "decisions"),
+        "fees": ("prev_items", "change"),
+        "procurement": ("items", "amount"),
+    },
+    "2021": {
+        "regulations": ("issued", "repealed", "in_force"),
+        "normative_documents": ("issued", "repealed", "in_force"),
+        "licensing": ("decisions",),
+        "punishment": ("decisions",),
+        "enforcement": ("decisions",),
+        "fees": ("amount",),
+    },
+}
+
+APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "复议后起诉", "直接起诉")
+
+_ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.、,]")
+_GROUP_NUMBER = re.compile(r"\(([三四五六七])\)")
+_TOTAL_ROW = re.compile(r"^(?:\(七\)|七[、.])?总计$")
+
+
+def normalize(text: str) -> str:
+    """One spelling for a label: NFKC brackets and digits, no whitespace, 、 after numbers as '.'."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(text.split())
+    for wide, narrow in (("【", "("), ("】", ")"), ("〔", "("), ("〕", ")"), ("“", ""), ("”", ""), ('"', "")):
+        text = text.replace(wide, narrow)
+    return re.sub(r"^(\d{1,2})[、,]", r"\1.", text)
+
+
+def _contains_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
+def request_row(label: str) -> str | None:
+    """The top-level row of table 三 this label names (new, granted, ...), or None."""
+    if _TOTAL_ROW.match(re.sub(r"^[三四]、?本年度办理结果", "", label)):
+        return "total"
+    for key, words in REQUEST_ROWS.items():
+        if _contains_any(label, words) and not (key == "granted" and "不予" in label):
+            return key
+    return None
+
+
+def request_group(label: str) -> str | None:
+    """The result group this label opens ((三)不予公开 … (六)其他处理), or None."""
+    number = _GROUP_NUMBER.search(label)
+    for group, (words, _items) in REQUEST_GROUPS.items():
+        if _contains_any(label, words[:1]) or (number and f"({number.group(1)})" == words[1]):
+            return group
+    return None
+
+
+def strip_group(label: str, group: str) -> str:
+    """What is left of a label once the group's own words are removed: the item part."""
+    words = REQUEST_GROUPS[group][0]
+    for word in words:
+        label = label.replace(word, "")
+    label = re.sub(r"^[三]、?本年度办理结果", "", label)
+    return re.sub(r"^\([一二三四五六七]\)", "", label)
+
+
+def request_item(label: str, group: str) -> str | None:
+    """The item of a result group this label names, by keyword, else by its number."""
+    items = REQUEST_GROUPS[group][1]
+    for key, words in items.items():
+        if _contains_any(label, words):
+            return key
+    number = _ITEM_NUMBER.match(label)
+    if number and 1 <= int(number.group(1)) <= len(items):
+        return list(items)[int(number.group(1)) - 1]
+    return None
+
+
+def proactive_item(label: str) -> str | None:
+    """The item of table 二 (规章, 行政许可, ...) a short row label names."""
+    label = re.sub(r"^\(?[一二三四五六七八九\d]+\)?[.、]?", "", label)
+    for key, words in PROACTIVE_ITEMS.items():
+        if any(word in label and len(label) <= len(word) + 6 for word in words):
+            if key == "regulations" and "规范性" in label:
+                continue
+            return key
+    return None
+
+
+def proactive_metric(label: str) -> str | None:
+    for key, words in PROACTIVE_METRICS:
+        if _contains_any(label, words):
+            return key
+    return None
+
+
+def is_appeal_header(label: str) -> bool:
+    return _contains_any(label, APPEAL_HEADER_WORDS)
