@@ -111,11 +111,11 @@ def _read_request(label: str, values: list[Cell], context: _Context, found: Tabl
         context.table, context.group = "requests", None
         _store_request(row, values, found)
         return
-    if context.table != "requests" or "第二十条" in label:
+    if context.table not in (None, "requests") or "第二十条" in label:
         return
     group = L.request_group(label)
     if group:
-        context.group = group
+        context.table, context.group = "requests", group
         item = L.request_item(L.strip_group(label, group), group) if L.strip_group(label, group) else None
         if item:
             _store_request(f"{group}.{item}", values, found)
