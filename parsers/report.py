@@ -55,7 +55,7 @@ def _has_figures(values: TableValues) -> bool:
 def _refuse_non_report(title: str | None, year: int | None, values: TableValues, sections: dict[str, str]) -> None:
     found_sections = sum(1 for text in sections.values() if text)
     has_tables = bool(values.requests or values.proactive or values.appeals)
-    if title and re.search(r"通知|通告|公告|(?<!年度报告)目录", title) and not title.endswith("报告"):
+    if title and re.search(r"(通知|通告|函|目录)$", title):
         raise NotAReport(f"not an annual report: a notice ({title})")
     if title and re.search(r"格式|模板|范本|样表", title) or (has_tables and not _has_figures(values) and not year):
         raise NotAReport("not an annual report: a blank template (no year, no figures in its tables)")

@@ -125,8 +125,22 @@ def _read_request(label: str, values: list[Cell], context: _Context, found: Tabl
         _store_request(f"{context.group}.{item}", values, found)
 
 
+def _fit(values: list[Cell], width: int) -> list[Cell]:
+    """The row's value cells without the blank padding that text dumps and PDF grids add.
+
+    Text dumps pad rows at the end; PDF grids split a label's span into a blank cell before
+    the values. Trailing blanks go first, so a real blank first value survives.
+    """
+    values = list(values)
+    while len(values) > width and not values[-1].merged and not values[-1].text.strip():
+        values.pop()
+    while len(values) > width and not values[0].text.strip():
+        values.pop(0)
+    return values[:width]
+
+
 def _store_request(key: str, values: list[Cell], found: TableValues) -> None:
-    numbers = _numbers(values[:REQUEST_WIDTH], REQUEST_WIDTH, f"requests.{key}", found.warnings)
+    numbers = _numbers(_fit(values, REQUEST_WIDTH), REQUEST_WIDTH, f"requests.{key}", found.warnings)
     previous = found.requests.get(key)
     if previous is None:
         found.requests[key] = numbers
@@ -151,9 +165,7 @@ def _numbers(cells: list[Cell], width: int, where: str, warnings: list[str]) -> 
 
 
 def _appeal_values(values: list[Cell], warnings: list[str]) -> list[object]:
-    # Text dumps pad the header row above with blanks: the numbers are the last fifteen.
-    cells = values[-APPEAL_WIDTH:] if len(values) > APPEAL_WIDTH else values
-    return _numbers(cells, APPEAL_WIDTH, "appeals", warnings)
+    return _numbers(_fit(values, APPEAL_WIDTH), APPEAL_WIDTH, "appeals", warnings)
 
 
 def _read_proactive(item: str, cells: list[Cell], header: list[Cell] | None, found: TableValues) -> None:

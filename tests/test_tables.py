@@ -57,3 +57,14 @@ def test_single_other_row_of_2019_format():
     assert found.requests["other"] == [1, 0, 0, 0, 0, 0, 1]
     assert found.requests["total"] == [1, 0, 0, 0, 0, 0, 1]
     assert labels.REQUEST_COLUMNS[-1] == "total"
+
+
+def test_blank_cell_between_label_and_values_is_padding():
+    table = _request_rows(["（七）总计", "", "95", "0", "0", "0", "0", "0", "95"])
+    table.rows.insert(0, [Cell("一、本年新收政府信息公开申请数量")] + [Cell("95")] * 7)
+    assert read_tables([table]).requests["total"] == [95, 0, 0, 0, 0, 0, 95]
+
+
+def test_blank_first_value_survives_trailing_padding():
+    table = _request_rows(["一、本年新收政府信息公开申请数量", "", "1", "0", "0", "0", "0", "1", "", ""])
+    assert read_tables([table]).requests["new"] == [None, 1, 0, 0, 0, 0, 1]
