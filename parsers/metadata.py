@@ -26,7 +26,8 @@ _BARE_PLACE = re.compile(r"(省|市|县|旗|镇|乡|街道)$")
 
 
 def clean(text: str) -> str:
-    return re.sub(r"\s+", "", text.replace("　", " ")).lstrip("#*").strip()
+    text = re.sub(r"\s+", "", text.replace("　", " ")).lstrip("#*").strip()
+    return re.sub(r"^(?:标题|题目|名称)[:：]", "", text)
 
 
 def find_title(paragraphs: list[str], given: str | None) -> str | None:

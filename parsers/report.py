@@ -125,4 +125,6 @@ def _appeals(values: TableValues) -> dict[str, dict[str, object]]:
 def _template_warnings(values: TableValues, template: str | None) -> list[str]:
     if template == "2021" and "other" in values.requests:
         return ["table 三 prints (六)其他处理 as one row, as the 2019 format does; read as `other`"]
+    if template is None:
+        return ["the official tables were not found (missing, an image, or their cells run together)"]
     return []

@@ -17,6 +17,10 @@ from .numbers import is_value_like
 
 _PIPES = re.compile(r"^\|+$")
 _RULE = re.compile(r"^[\s|:\-—]+$")
+_INLINE_HEADING = re.compile(
+    r"(?=[一二三四五六]、(?:总体情况|概述|主动公开|收到和处理|政府信息公开行政复议|因政府信息公开申请|政府信息依申请"
+    r"|存在的主要问题|主要问题|其他需要报告))|(?<=[。；！？])\s*(?=[一二三四五六]、)"
+)
 
 
 def decode(data: bytes) -> str:
@@ -43,15 +47,16 @@ def document_from_text(text: str) -> Document:
             if table.rows:
                 document.blocks.append(table)
             continue
-        paragraph = _paragraph(lines[index])
-        if paragraph:
-            document.blocks.append(paragraph)
+        document.blocks += _paragraphs(lines[index])
         index += 1
     return document
 
 
-def _paragraph(line: str) -> str:
-    return line.strip().strip("\u3000").lstrip("#").replace("**", "").strip()
+def _paragraphs(line: str) -> list[str]:
+    """A line's paragraphs: pages dumped flat run all six sections into one line."""
+    text = line.strip().strip("\u3000").lstrip("#").replace("**", "").strip()
+    parts = _INLINE_HEADING.split(text) if len(text) > 200 else [text]
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _table_reader(line: str):
