@@ -7,6 +7,7 @@ rather than by its exact printed label.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -110,6 +111,7 @@ _GROUP_NUMBER = re.compile(r"\(([三四五六七])\)")
 _TOTAL_ROW = re.compile(r"^(?:\(七\)|七[、.])?总计$")
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
     """One spelling for a label: NFKC brackets and digits, no whitespace, 、 after numbers as '.'."""
     text = unicodedata.normalize("NFKC", text)
@@ -174,6 +176,7 @@ def proactive_item(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def proactive_metric(label: str) -> str | None:
     for key, words in PROACTIVE_METRICS:
         if _contains_any(label, words):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,7 @@ def normalize_cell(text: str) -> str:
     return "".join(text.split()).replace("－", "-").replace("—", "-").replace("−", "-")
 
 
+@functools.lru_cache(maxsize=8192)
 def is_value_like(text: str) -> bool:
     """Could this cell sit in a value column: blank, a number, 无, or a dash/slash placeholder."""
     cell = normalize_cell(text)

@@ -85,6 +85,7 @@ def _has_number(values: list[Cell]) -> bool:
 
 def _read_row(cells: list[Cell], context: _Context, found: TableValues) -> None:
     label, values = split_labels(cells)
+    is_header = _is_metric_header(cells)
     if context.table == "appeals" and _has_number(values) and not L.request_row(label):
         found.appeals = _appeal_values(values, found.warnings)
         context.table = None
@@ -92,8 +93,9 @@ def _read_row(cells: list[Cell], context: _Context, found: TableValues) -> None:
         return
     elif L.is_appeal_header(label):
         context.table = "appeals"
-    elif label.startswith(("第二十条", "信息内容")) or _is_metric_header(cells):
-        context.table, context.header = "proactive", cells if _is_metric_header(cells) else context.header
+    elif is_header or label.startswith(("第二十条", "信息内容")):
+        context.table = "proactive"
+        context.header = cells if is_header else context.header
     elif (item := L.proactive_item(label)) and context.table != "requests":
         context.table = "proactive"
         _read_proactive(item, cells, context.header, found)
