@@ -1,0 +1,65 @@
+"""Which format a file really is: its bytes decide, the name's extension is only a hint.
+
+Portals serve HTML error pages under .pdf names and Word-97 files under .docx names.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from .errors import ParseError
+
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # the download limit
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|table|p|meta)[\s>/]", re.IGNORECASE)
+
+
+def check_size(data: bytes, name: str = "") -> None:
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise ParseError(f"larger than the {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB limit ({len(data) // (1024 * 1024)} MB)")
+
+
+def detect_format(data: bytes, name: str = "") -> str:
+    if not data.strip():
+        raise ParseError("empty file")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_format(data)
+    if data.startswith(_OLE):
+        return "wps" if name.lower().endswith(".wps") else "doc"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _HTML.search(head[:2048]):
+        return "html"
+    if _is_text(data[:8192]):
+        return "txt"
+    raise ParseError("unrecognised binary file (not PDF, Word, OFD, HTML or text)")
+
+
+def _zip_format(data: bytes) -> str:
+    try:
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ParseError(f"damaged zip archive ({error})") from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
+        return "ofd"
+    raise ParseError("zip archive that is neither DOCX nor OFD")
+
+
+def _is_text(head: bytes) -> bool:
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError:
+            # The cut at 8 KB may split a character.
+            try:
+                text = head[:-3].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n\f")
+        return controls <= len(text) // 100
+    return False
