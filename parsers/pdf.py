@@ -30,10 +30,12 @@ def extract(data: bytes) -> Document:
 
 
 def _reason(error: Exception) -> str:
-    name = type(error).__name__
+    # pdfplumber wraps pdfminer's own exception as the first argument.
+    inner = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    name = type(inner).__name__
     if "Password" in name or "Encrypt" in name or "password" in str(error).lower():
         return "encrypted PDF (needs a password)"
-    detail = " ".join(str(error).split())[:80]
+    detail = " ".join(str(inner).split())[:80]
     return f"not a readable PDF ({name}{': ' + detail if detail else ''})"
 
 

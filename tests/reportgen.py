@@ -428,11 +428,11 @@ def make_spec(rng: random.Random, *, template: str | None = None, broken: bool =
                       proactive=proactive, requests=_requests(rng, activity, single_other_row),
                       appeals=_appeals(rng, activity),
                       published=date(year + 1, 1, 1) + timedelta(days=rng.randint(3, deadline - 1)))
+    if merged:
+        spec.merged_runs = _merge_zero_runs(spec, rng)
     if blanks:
         for blank in rng.sample(BLANKERS, rng.randint(1, 2)):
             blank(spec, rng)
-    if merged:
-        spec.merged_runs = _merge_zero_runs(spec, rng)
     if broken:
         _perturb(spec, rng)
     return spec
@@ -733,3 +733,525 @@ def appeals_table(spec: ReportSpec, style: Style, rng: random.Random) -> TableMo
          for group in APPEAL_GROUPS for column in APPEAL_COLUMNS],
     ]
     return TableModel(rows, (1.0,) * 15, header_rows=3)
+
+
+# --------------------------------------------------------------------------------------------
+# The document: title, six sections of prose and tables, signature
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    role: str = "body"  # title | heading | body | signature
+
+
+Block = Paragraph | TableModel
+
+INTRO = ("本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和国务院办公厅政府信息与政务公开办公室"
+         "关于政府信息公开工作年度报告格式的要求编制。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开"
+         "申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。本报告所列数据的"
+         "统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{agency}办公室联系（电话：{phone}）。")
+OVERVIEW_OPENINGS = (
+    "{year}年，{self}认真贯彻落实《中华人民共和国政府信息公开条例》和上级关于政务公开工作的决策部署，坚持以公开为"
+    "常态、不公开为例外，持续深化政务公开，不断提升政府信息公开工作质量，切实保障人民群众的知情权、参与权、表达权和监督权。",
+    "{year}年，{self}高度重视政府信息公开工作，严格按照《中华人民共和国政府信息公开条例》的要求，进一步健全工作机制、"
+    "规范公开流程、拓展公开渠道，政府信息公开工作取得了新的进展。",
+)
+OVERVIEW_POINTS = (
+    "（一）主动公开。{year}年，{self}通过{portal}主动公开政府信息{published}条，其中政策文件{policies}条、工作动态"
+    "{news}条，及时公开财政预决算、重大建设项目、公共资源配置等重点领域信息。",
+    "（二）依申请公开。{requests_sentence}严格按照《条例》规定的程序和时限办理，做到依法受理、按时答复。",
+    "（三）政府信息管理。严格落实政府信息公开保密审查制度，坚持“先审查、后公开”和“一事一审”原则，全年未发生"
+    "泄密事件。动态调整主动公开基本目录，及时清理不再适用的信息。",
+    "（四）政府信息公开平台建设。进一步加强{portal}建设与管理，规范栏目设置，及时更新内容，同时利用政务新媒体、"
+    "公开栏等多种渠道发布信息，方便群众获取。",
+    "（五）监督保障。成立由主要负责同志任组长的政务公开工作领导小组，明确专人负责政府信息公开工作，将政务公开纳入"
+    "年度绩效考核，全年组织开展业务培训{trainings}次。",
+)
+PROBLEMS = (
+    "{year}年，{self}政府信息公开工作取得了一定成效，但仍存在一些不足：一是公开内容的深度和广度有待进一步拓展；"
+    "二是政策解读的形式还不够丰富；三是工作人员业务水平有待提高。",
+    "{next_year}年，{self}将着力做好以下工作：一是进一步加强组织领导，压实工作责任；二是加大重点领域信息公开力度，"
+    "提升公开质量；三是加强业务培训，提高工作人员的政策水平和业务能力。",
+)
+FEE_STATEMENTS = (
+    "根据《政府信息公开信息处理费管理办法》，{self}{year}年度未收取信息处理费。",
+    "{year}年度，{self}未发出收费通知，未收取信息处理费。",
+)
+NOTHING_ELSE = ("{self}无其他需要报告的事项。", "{year}年，{self}没有其他需要报告的政府信息公开事项。")
+
+
+def _requests_sentence(spec: ReportSpec) -> str:
+    new, carried = spec.requests["new"]["total"], spec.requests["carried_over"]["total"]
+    if not new and not carried:
+        return f"{spec.year}年，{spec.agency.self_reference}未收到政府信息公开申请。"
+    return f"{spec.year}年，{spec.agency.self_reference}共收到政府信息公开申请{new or 0}件，上年结转{carried or 0}件，"
+
+
+def _facts(spec: ReportSpec, rng: random.Random) -> dict[str, object]:
+    policies, news = rng.randint(0, 40), rng.randint(5, 300)
+    return {"year": spec.year, "next_year": spec.year + 1, "self": spec.agency.self_reference,
+            "agency": spec.agency.name, "portal": spec.agency.portal, "published": policies + news,
+            "policies": policies, "news": news, "trainings": rng.randint(1, 6),
+            "phone": f"0{rng.randint(310, 998)}-{rng.randint(2000000, 8999999)}",
+            "requests_sentence": _requests_sentence(spec)}
+
+
+def _body(texts: Sequence[str], style: Style, facts: dict[str, object]) -> list[Block]:
+    return [Paragraph(style.indent + style.text(text.format(**facts))) for text in texts]
+
+
+def _title_blocks(spec: ReportSpec, style: Style) -> list[Block]:
+    if style.title_split:
+        head, tail = spec.title.split("政府信息公开工作")
+        return [Paragraph(f"{head}政府信息", "title"), Paragraph(f"公开{tail}", "title")]
+    return [Paragraph(spec.title, "title")]
+
+
+def _requests_intro(spec: ReportSpec) -> str:
+    new = spec.requests["new"]["total"]
+    if not new:
+        return f"{spec.year}年度{spec.agency.self_reference}未收到政府信息公开申请。"
+    return f"{spec.year}年度，{spec.agency.self_reference}共收到政府信息公开申请{new}件。"
+
+
+def _appeals_intro(spec: ReportSpec) -> list[str]:
+    if any(cells["total"] for cells in spec.appeals.values()):
+        return []
+    return [f"{spec.year}年度无因政府信息公开申请行政复议、提起行政诉讼的情况。"]
+
+
+def _other_matters(spec: ReportSpec, rng: random.Random) -> list[str]:
+    texts = [rng.choice(FEE_STATEMENTS)] if spec.template == "2021" else []
+    return [*texts, rng.choice(NOTHING_ELSE)]
+
+
+def build_blocks(spec: ReportSpec, style: Style, rng: random.Random, with_title: bool = True) -> list[Block]:
+    facts = _facts(spec, rng)
+    blocks: list[Block] = _title_blocks(spec, style) if with_title else []
+    if rng.random() < 0.5:
+        blocks += _body([INTRO], style, facts)
+    heading = [Paragraph(style.indent + style.text(text), "heading") for text in SECTION_HEADINGS]
+    blocks += [heading[0], *_body([rng.choice(OVERVIEW_OPENINGS), *OVERVIEW_POINTS], style, facts)]
+    blocks += [heading[1], *proactive_tables(spec, style, rng)]
+    blocks += [heading[2], *_body([_requests_intro(spec)] if style.section_intros else [], style, facts),
+               requests_table(spec, style, rng)]
+    blocks += [heading[3], *_body(_appeals_intro(spec) if style.section_intros else [], style, facts),
+               appeals_table(spec, style, rng)]
+    blocks += [heading[4], *_body(PROBLEMS, style, facts)]
+    blocks += [heading[5], *_body(_other_matters(spec, rng), style, facts)]
+    published = spec.published
+    blocks += [Paragraph(spec.agency.name, "signature"),
+               Paragraph(f"{published.year}年{published.month}月{published.day}日", "signature")]
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# HTML: TRS WCM, 大汉 Hanweb, and a plain CMS page
+
+def _html_lines(text: str) -> list[str]:
+    return [html.escape(line) for line in text.split("\n")]
+
+
+def _html_table(table: TableModel, cell_markup: Callable[[Cell], str], table_attributes: str) -> str:
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell in row:
+            spans = (f' rowspan="{cell.rowspan}"' if cell.rowspan > 1 else "") + (
+                f' colspan="{cell.colspan}"' if cell.colspan > 1 else "")
+            cells.append(f"<td{spans}{cell_markup(cell)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table {table_attributes}><tbody>\n" + "\n".join(rows) + "\n</tbody></table>"
+
+
+def _html_article(blocks: list[Block], paragraph_markup: Callable[[Paragraph], str],
+                  table_markup: Callable[[TableModel], str]) -> str:
+    return "\n".join(table_markup(block) if isinstance(block, TableModel) else paragraph_markup(block)
+                     for block in blocks)
+
+
+def _trs_paragraph(paragraph: Paragraph) -> str:
+    text = html.escape(paragraph.text)
+    if paragraph.role == "heading":
+        return f'<p style="text-indent:2em;"><strong>{text}</strong></p>'
+    if paragraph.role == "signature":
+        return f'<p style="text-align:right;">{text}</p>'
+    return f'<p style="text-indent:2em;">{text}</p>'
+
+
+def _trs_cell(cell: Cell) -> str:
+    return ' style="border:1px solid #000;text-align:center;">' + "<br/>".join(_html_lines(cell.text))
+
+
+def render_html_trs(spec: ReportSpec, rng: random.Random) -> bytes:
+    """A TRS WCM detail page: navigation, the article in div.TRS_Editor, UTF-8."""
+    style = Style.random(rng)
+    published = spec.published.isoformat()
+    article = _html_article(build_blocks(spec, style, rng, with_title=False), _trs_paragraph, lambda table: _html_table(
+        table, _trs_cell, 'border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse;width:100%;"'))
+    title = html.escape(spec.title)
+    page = f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<title>{title}_政府信息公开年报_{html.escape(spec.agency.portal)}</title>
+<meta name="ArticleTitle" content="{title}">
+<meta name="PubDate" content="{published} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}">
+<meta name="ColumnName" content="政府信息公开年报">
+<meta name="ColumnType" content="政府信息公开年报">
+<link rel="stylesheet" href="../../images/style.css">
+</head>
+<body>
+<div class="header"><div class="logo"><img src="../../images/logo.png" alt="{html.escape(spec.agency.portal)}"></div>
+<ul class="nav"><li><a href="../../">首页</a></li><li><a href="../../zwgk/">政务公开</a></li><li><a href="../../zwfw/">政务服务</a></li><li><a href="../../hdjl/">互动交流</a></li></ul></div>
+<div class="position">当前位置：<a href="../../">首页</a> &gt; <a href="../">政府信息公开</a> &gt; <a href="./">政府信息公开年报</a></div>
+<div class="article">
+<h1 class="title">{title}</h1>
+<div class="info">发布时间：{published}　来源：{html.escape(spec.agency.name)}　浏览次数：<span id="count"></span></div>
+<div class="TRS_Editor"><div class="TRS_Editor">
+{article}
+</div></div>
+<div class="share">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</div>
+</div>
+<div class="footer">主办单位：{html.escape(spec.agency.name)}　网站标识码：{rng.randint(2200000000, 2299999999)}<br>ICP备案号：吉ICP备{rng.randint(10000000, 99999999)}号</div>
+<script>var countPage = 1; createPageHTML(1, 0, "index", "html");</script>
+</body>
+</html>
+"""
+    return page.encode("utf-8")
+
+
+def _word_paragraph(lines: list[str], font: str, size: float, align: str = "") -> str:
+    aligned = f' align="{align}" style="text-align:{align}"' if align else ""
+    return "".join(f'<p class="MsoNormal"{aligned}><span style="font-size:{size}pt;font-family:{font}">'
+                   f"{line or '&nbsp;'}</span></p>" for line in lines)
+
+
+def _hanweb_paragraph(paragraph: Paragraph) -> str:
+    lines = [html.escape(paragraph.text)]
+    if paragraph.role == "heading":
+        return _word_paragraph(lines, "黑体", 16)
+    if paragraph.role == "signature":
+        return _word_paragraph(lines, "仿宋_GB2312", 16, "right")
+    return _word_paragraph(lines, "仿宋_GB2312", 16).replace('class="MsoNormal"',
+                                                              'class="MsoNormal" style="text-indent:32.0pt"', 1)
+
+
+def _hanweb_cell(cell: Cell) -> str:
+    width = 48 * cell.colspan
+    return (f' width="{width}" valign="center" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt">'
+            + _word_paragraph(_html_lines(cell.text), "宋体", 10.5, "center"))
+
+
+def render_html_hanweb(spec: ReportSpec, rng: random.Random) -> bytes:
+    """A 大汉 Hanweb (JCMS) article page: body in #zoom, Word-exported table markup, GBK bytes
+    labelled gb2312, and a navigation with 繁體版 (outside GB2312)."""
+    style = Style.random(rng, spaced_headers=rng.random() < 0.6, vertical_group_labels=rng.random() < 0.6)
+    article = _html_article(build_blocks(spec, style, rng, with_title=False), _hanweb_paragraph, lambda table: _html_table(
+        table, _hanweb_cell, 'class="MsoNormalTable" border="1" cellspacing="0" cellpadding="0" width="623" '
+                             'style="border-collapse:collapse;border:none"'))
+    title = html.escape(spec.title)
+    page = f"""<html>
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>{title}</title>
+<meta name="SiteName" content="{html.escape(spec.agency.portal)}">
+<meta name="ColumnName" content="政府信息公开年报">
+<meta name="PubDate" content="{spec.published.isoformat()}">
+<script type="text/javascript" src="/script/jquery.min.js"></script>
+</head>
+<body>
+<div class="top"><a href="/">网站首页</a> | <a href="javascript:void(0)" id="ft">繁體版</a> | <a href="/col/col{rng.randint(1000, 9999)}/index.html">无障碍浏览</a></div>
+<table width="1000" align="center" cellpadding="0" cellspacing="0"><tr><td>
+<table width="100%"><tr><td class="bt_title" align="center">{title}</td></tr>
+<tr><td align="center">发布日期：{spec.published.isoformat()}　信息来源：{html.escape(spec.agency.name)}　【字体：<a href="javascript:doZoom(16)">大</a> <a href="javascript:doZoom(14)">中</a> <a href="javascript:doZoom(12)">小</a>】</td></tr></table>
+<div id="zoom">
+{article}
+</div>
+</td></tr></table>
+<div class="foot">版权所有：{html.escape(spec.agency.name)}　技术支持：南京大汉网络有限公司</div>
+</body>
+</html>
+"""
+    return page.encode("gbk")
+
+
+def _plain_paragraph(paragraph: Paragraph) -> str:
+    text = html.escape(paragraph.text)
+    if paragraph.role == "signature":
+        return f'<div align="right">{text}</div>'
+    if paragraph.role == "heading":
+        return f"<p><b>{text}</b></p>"
+    return f"<p>{text}</p>"
+
+
+def _plain_cell(cell: Cell) -> str:
+    return ">" + "<br>".join(_html_lines(cell.text))
+
+
+def render_html_plain(spec: ReportSpec, rng: random.Random) -> bytes:
+    """Another CMS: the article in div.article-content or in a layout table; no charset declared, GBK bytes."""
+    style = Style.random(rng)
+    article = _html_article(build_blocks(spec, style, rng, with_title=False), _plain_paragraph,
+                            lambda table: _html_table(table, _plain_cell, 'border="1" cellspacing="0" width="98%"'))
+    title = html.escape(spec.title)
+    if rng.random() < 0.5:
+        body = f'<div class="article"><h2>{title}</h2><div class="article-content">\n{article}\n</div></div>'
+    else:
+        body = (f'<table width="960" border="0" align="center"><tr><td class="wz_title" align="center">{title}</td></tr>'
+                f'<tr><td class="wz_content">\n{article}\n</td></tr></table>')
+    page = f"""<html>
+<head>
+<title>{title}</title>
+</head>
+<body>
+<div id="nav"><a href="/">首页</a> <a href="/xxgk/">信息公开</a> <a href="/xxgk/gknb/">政府信息公开年报</a></div>
+{body}
+<div id="footer">{html.escape(spec.agency.portal)} 版权所有</div>
+</body>
+</html>
+"""
+    return page.encode("gbk")
+
+
+# --------------------------------------------------------------------------------------------
+# DOCX (and DOC, PDF through LibreOffice)
+
+def _docx_east_asian_font(run_properties: object, font: str) -> None:
+    from docx.oxml.ns import qn
+
+    fonts = run_properties.get_or_add_rFonts()  # type: ignore[attr-defined]
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def _docx_paragraph(document: object, paragraph: Paragraph) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    written = document.add_paragraph()  # type: ignore[attr-defined]
+    run = written.add_run(paragraph.text)
+    if paragraph.role == "title":
+        written.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run.bold, run.font.size = True, Pt(18)
+    elif paragraph.role == "heading":
+        run.bold = True
+        _docx_east_asian_font(run._element.get_or_add_rPr(), "黑体")
+    elif paragraph.role == "signature":
+        written.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    else:
+        written.paragraph_format.first_line_indent = Pt(28)
+
+
+def _docx_cell_text(cell: object, text: str, bold: bool) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    for index, line in enumerate(text.split("\n")):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()  # type: ignore[attr-defined]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+        run = paragraph.add_run(line)
+        run.font.size, run.bold = Pt(9), bold
+
+
+def _docx_repeat_as_header(row: object) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(marker)  # type: ignore[attr-defined]
+
+
+def _docx_table(document: object, table: TableModel, style: Style) -> None:
+    from docx.shared import Cm
+
+    written = document.add_table(rows=len(table.rows), cols=table.columns)  # type: ignore[attr-defined]
+    written.style, written.autofit = "Table Grid", False
+    scale = 16.0 / sum(table.widths)
+    for row in written.rows:
+        for cell, width in zip(row.cells, table.widths):
+            cell.width = Cm(width * scale)
+    for top, left, cell in place_cells(table):
+        target = written.cell(top, left)
+        if cell.rowspan > 1 or cell.colspan > 1:
+            target = target.merge(written.cell(top + cell.rowspan - 1, left + cell.colspan - 1))
+        _docx_cell_text(target, cell.text, bold=cell.is_label and top < table.header_rows)
+    if style.repeat_header_rows:
+        for row in written.rows[:table.header_rows]:
+            _docx_repeat_as_header(row)
+    document.add_paragraph()  # type: ignore[attr-defined]
+
+
+def render_docx(spec: ReportSpec, rng: random.Random) -> bytes:
+    """A Word document: paragraphs, and tables with real merged cells (gridSpan, vMerge)."""
+    import docx
+    from docx.shared import Cm, Pt
+
+    style = Style.random(rng)
+    document = docx.Document()
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = Cm(2.5)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Times New Roman", Pt(14)
+    _docx_east_asian_font(normal.element.get_or_add_rPr(), rng.choice(("仿宋_GB2312", "宋体", "仿宋")))
+    for block in build_blocks(spec, style, rng):
+        if isinstance(block, TableModel):
+            _docx_table(document, block, style)
+        else:
+            _docx_paragraph(document, block)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def convert_with_libreoffice(paths: list[Path], target: str, outdir: Path) -> list[Path]:
+    """Convert many files in one soffice run (target "doc" or "pdf"); the outputs, in order."""
+    if not paths:
+        return []
+    if len({path.stem for path in paths}) < len(paths):
+        raise ValueError("two inputs share a name: their outputs would collide")
+    outdir.mkdir(parents=True, exist_ok=True)
+    soffice = shutil.which("soffice") or "/usr/bin/soffice"
+    with tempfile.TemporaryDirectory(prefix="reportgen-lo-") as profile:
+        command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={Path(profile).as_uri()}",
+                   "--convert-to", target, "--outdir", str(outdir), *map(str, paths)]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=120 + 10 * len(paths))
+    outputs = [outdir / f"{path.stem}.{target}" for path in paths]
+    missing = [output.name for output in outputs if not output.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice wrote no {', '.join(missing)} (exit {completed.returncode}): "
+                           f"{completed.stderr.strip()[-500:]}")
+    return outputs
+
+
+# --------------------------------------------------------------------------------------------
+# Text: tab-separated tables (seeds 002-004) and trafilatura-style markdown
+
+def _text_paragraph(paragraph: Paragraph, markdown: bool) -> str:
+    if markdown and paragraph.role in ("title", "heading"):
+        return f"## {paragraph.text.strip()}" if paragraph.role == "title" else f"**{paragraph.text.strip()}**"
+    return paragraph.text
+
+
+def _tab_rows(table: TableModel) -> list[str]:
+    """One line per row, the cells between tabs, spanned positions as empty fields (seed 002)."""
+    return ["\t".join(slot.cell.text.replace("\n", "") if slot.corner else "" for slot in row)
+            for row in expand(table)]
+
+
+def _cell_per_line_rows(table: TableModel, indent: str) -> list[str]:
+    """Each cell on its own tab-led line and a blank line between rows, as Word saves text (seeds 003, 004):
+    a cell spanning rows repeats as an empty cell below its first row, a cell spanning columns is one cell."""
+    rows = []
+    for row in expand(table):
+        cells = [slot.cell.text if slot.top else "" for slot in row if slot.left]
+        rows.append("\n".join("\t" + indent + text.replace("\n", "\n" + indent) if text else "\t" for text in cells))
+    return ["\n\n".join(rows)]
+
+
+def render_text_tabs(spec: ReportSpec, rng: random.Random) -> bytes:
+    """Plain text, tables as tab-separated fields with blank cells kept as empty fields."""
+    style = Style.random(rng)
+    cell_per_line = rng.random() < 0.5
+    lines: list[str] = []
+    for block in build_blocks(spec, style, rng):
+        if isinstance(block, TableModel):
+            lines += _cell_per_line_rows(block, style.indent) if cell_per_line else _tab_rows(block)
+        else:
+            lines.append(block.text)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _markdown_rows(table: TableModel) -> list[str]:
+    """trafilatura 2.3's table lines: ``| a | b | `` per row, spanned positions as empty cells."""
+    return ["| " + " | ".join(slot.cell.text.replace("\n", "") if slot.corner else "" for slot in row) + " | "
+            for row in expand(table)]
+
+
+def render_text_markdown(spec: ReportSpec, rng: random.Random) -> bytes:
+    """Text as trafilatura extracts it from a page: paragraphs between blank lines, `| a | b |` tables."""
+    style = Style.random(rng, indent="")
+    parts = ["\n".join(_markdown_rows(block)) if isinstance(block, TableModel) else _text_paragraph(block, True)
+             for block in build_blocks(spec, style, rng)]
+    return ("\n\n".join(parts) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Fixture sets: many reports in many formats, LibreOffice batched
+
+RENDERERS: dict[str, Callable[[ReportSpec, random.Random], bytes]] = {
+    "html_trs": render_html_trs, "html_hanweb": render_html_hanweb, "html_plain": render_html_plain,
+    "docx": render_docx, "text_tabs": render_text_tabs, "text_markdown": render_text_markdown,
+}
+CONVERTED = ("doc", "pdf")  # from a DOCX, by LibreOffice
+EXTENSIONS = {"html_trs": "html", "html_hanweb": "html", "html_plain": "html", "docx": "docx", "doc": "doc",
+              "pdf": "pdf", "text_tabs": "txt", "text_markdown": "txt"}
+FORMATS = tuple(EXTENSIONS)
+FIXTURE_KINDS: dict[str, dict[str, object]] = {
+    "2019": {"template": "2019"},
+    "2021": {"template": "2021", "single_other_row": False},
+    "2021-single-other": {"template": "2021", "single_other_row": True},
+    "broken": {"broken": True},
+    "blanks": {"blanks": True, "merged": True},
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str  # unique in a set: the file's stem
+    format: str
+    spec: ReportSpec = field(repr=False)
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.{EXTENSIONS[self.format]}"
+
+
+def fixture_spec(kind: str, seed: str) -> ReportSpec:
+    """The spec of one fixture kind (FIXTURE_KINDS), the same for the same seed."""
+    return make_spec(random.Random(f"{seed}:{kind}"), **FIXTURE_KINDS[kind])  # type: ignore[arg-type]
+
+
+def write_reports(cases: Sequence[Case], outdir: Path) -> list[Path]:
+    """Render every case into ``outdir``; DOC and PDF go through one LibreOffice run per target."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="reportgen-docx-") as staging:
+        to_convert: dict[str, list[Path]] = {target: [] for target in CONVERTED}
+        for case in cases:
+            layout = random.Random(f"layout:{case.name}")
+            if case.format in CONVERTED:
+                source = Path(staging) / f"{case.name}.docx"
+                source.write_bytes(render_docx(case.spec, layout))
+                to_convert[case.format].append(source)
+            else:
+                (outdir / case.filename).write_bytes(RENDERERS[case.format](case.spec, layout))
+        for target, sources in to_convert.items():
+            convert_with_libreoffice(sources, target, outdir)
+    return [outdir / case.filename for case in cases]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write generated annual reports in every format, "
+                                                 "with the expected parse of each (NAME.expected.json).")
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--count", type=int, default=10, help="reports; each is written in every format")
+    parser.add_argument("--seed", default="bench")
+    args = parser.parse_args(argv)
+    kinds = list(FIXTURE_KINDS)
+    specs = [fixture_spec(kinds[index % len(kinds)], f"{args.seed}-{index}") for index in range(args.count)]
+    cases = [Case(f"r{index:04d}-{form}", form, spec) for index, spec in enumerate(specs) for form in FORMATS]
+    paths = write_reports(cases, args.outdir)
+    manifest = {}
+    for index, spec in enumerate(specs):
+        expected_name = f"r{index:04d}.expected.json"
+        (args.outdir / expected_name).write_text(json.dumps(expected(spec), ensure_ascii=False, indent=1), "utf-8")
+        manifest.update({path.name: expected_name for path, case in zip(paths, cases) if case.spec is spec})
+    (args.outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    print(f"{len(paths)} files ({args.count} reports x {len(FORMATS)} formats) in {args.outdir}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -11,6 +12,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from .conftest import SHARED
@@ -79,6 +81,10 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
             zeros = b"\0" * (1 << 24)
             for _ in range(128):  # 2 GiB expanded
                 member.write(zeros)
+    paths["encrypted.pdf"] = tmp_path / "encrypted.pdf"
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(real_pdf)))
+    writer.encrypt(user_password="secret")
+    writer.write(paths["encrypted.pdf"])
     paths["template.docx"] = tmp_path / "template.docx"
     shutil.copy(SHARED / "corpus" / "template_2021format_blank.docx", paths["template.docx"])
     return paths
@@ -102,6 +108,8 @@ def test_bad_inputs_fail_one_line_each_and_good_files_still_parse(bad_inputs):
     ("empty.pdf", "empty file"),
     ("not-a-zip.docx", "zip"),
     ("bomb.docx", "MB"),
+    ("encrypted.pdf", "encrypted PDF"),
+    ("truncated.pdf", "PDF"),
     ("notice.html", "not an annual report"),
     ("template.docx", "template"),
 ])
