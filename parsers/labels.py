@@ -106,7 +106,7 @@ PROACTIVE_LAYOUT = {
 
 APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "复议后起诉", "直接起诉")
 
-_ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.、,]")
+ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.、,]")
 _GROUP_NUMBER = re.compile(r"\(([三四五六七])\)")
 _TOTAL_ROW = re.compile(r"^(?:\(七\)|七[、.])?总计$")
 
@@ -159,7 +159,7 @@ def request_item(label: str, group: str) -> str | None:
     for key, words in items.items():
         if _contains_any(label, words):
             return key
-    number = _ITEM_NUMBER.match(label)
+    number = ITEM_NUMBER.match(label)
     if number and 1 <= int(number.group(1)) <= len(items):
         return list(items)[int(number.group(1)) - 1]
     return None

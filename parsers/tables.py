@@ -63,7 +63,7 @@ def _starts_row(label: str) -> bool:
     row = L.request_row(label)
     if row and (row != "total" or label[:1] in "(七"):
         return True
-    return L.request_group(label) is not None or bool(L._ITEM_NUMBER.match(label))
+    return L.request_group(label) is not None or bool(L.ITEM_NUMBER.match(label))
 
 
 def split_labels(cells: list[Cell]) -> tuple[str, list[Cell]]:
@@ -118,7 +118,8 @@ def _read_request(label: str, values: list[Cell], context: _Context, found: Tabl
     group = L.request_group(label)
     if group:
         context.table, context.group = "requests", group
-        item = L.request_item(L.strip_group(label, group), group) if L.strip_group(label, group) else None
+        rest = L.strip_group(label, group)
+        item = L.request_item(rest, group) if rest else None
         if item:
             _store_request(f"{group}.{item}", values, found)
         elif group == "other" and values:

@@ -332,7 +332,7 @@ def _value_text(rng: random.Random, spec: ReportSpec, table: str, row: str, colu
                 value: Number | None) -> str:
     if value is None:
         return ""
-    if value == 0 and spec.style.zero_as_wu and rng.random() < 0.3:
+    if value == 0 and spec.style.zero_as_wu and rng.random() < _wu_rate(table):
         return "无"
     if isinstance(value, float):
         decimals = 2 if table == "proactive" and row == "fees" else 4
@@ -340,13 +340,17 @@ def _value_text(rng: random.Random, spec: ReportSpec, table: str, row: str, colu
         return text + "万元" if row == "procurement" and spec.style.units else text
     if table == "proactive" and row == "procurement" and column == "amount" and value:
         return f"{value}元" if spec.style.units else str(value)
-    if spec.style.units and column != "change" and rng.random() < _unit_rate(table):
+    if spec.style.units and value and column != "change" and rng.random() < _unit_rate(table):
         return f"{value}{'件' if table == 'requests' else rng.choice('项件')}"
     return str(value)
 
 
 def _unit_rate(table: str) -> float:
     return {"proactive": 0.4, "requests": 0.08, "appeals": 0.0}[table]
+
+
+def _wu_rate(table: str) -> float:
+    return {"proactive": 0.3, "requests": 0.05, "appeals": 0.3}[table]
 
 
 # ---------------------------------------------------------------- the expected report
@@ -398,9 +402,9 @@ def document_blocks(spec: ReportSpec) -> list[Block]:
         blocks.extend(Paragraph(text) for text in _preface(spec))
     for index, heading in enumerate(SECTION_HEADINGS):
         blocks.append(Paragraph(heading, "heading"))
+        blocks.extend(Paragraph(text) for text in prose[index])
         if index in tables:
             blocks.append(tables[index])
-        blocks.extend(Paragraph(text) for text in prose[index])
     blocks.append(Paragraph(spec.agency, "signature"))
     blocks.append(Paragraph(_chinese_date(spec.published), "signature"))
     return blocks
