@@ -8,7 +8,6 @@ text-only fallback when LibreOffice is not installed.
 from __future__ import annotations
 
 import fcntl
-import html
 import os
 import re
 import shutil
@@ -20,21 +19,25 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .document import Document
-from .errors import ParseError
+from .document import Cell, Document, Table
+from .errors import ParseError, ScannedDocument
+from .html import decode, document_from_html
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 ANTIWORD = shutil.which("antiword")
 BATCH_TIMEOUT = 60.0
 TIMEOUT_PER_FILE = 5.0
 ANTIWORD_TIMEOUT = 30.0
-NO_OUTPUT = "LibreOffice could not convert it: not a Word-97 document?"
+NO_OUTPUT = "LibreOffice could not convert it"
 NO_TABLES = "tables not recovered: LibreOffice missing"
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The OLE directory stores stream names in UTF-16LE; every Word-97 file (and WPS) has this one.
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
-_TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+# wIdent at the start of the WordDocument stream: Word 97 and later, Word 6/95.
+_FIB_MAGICS = (b"\xec\xa5", b"\xdc\xa5")
+# Streams start on sector boundaries (512 or 4096), small ones on 64-byte mini-sector boundaries.
+_SECTOR_ALIGN = 64
 
 Result = Document | ParseError
 
@@ -61,12 +64,16 @@ def extract_many(items: list[tuple[str, bytes]], soffice: str | None = SOFFICE) 
 
 
 def _refusal(data: bytes) -> ParseError | None:
-    """Refuse what is not a Word-97 file before LibreOffice would import it as plain text."""
+    """Refuse what is not a Word-97 file: LibreOffice would import it as plain text."""
     if not data.startswith(_OLE_MAGIC):
         return ParseError("not a Word-97 document (no OLE header)")
-    if _WORD_STREAM not in data:
-        return ParseError("an OLE file without a WordDocument stream (Excel or PowerPoint?)")
+    if _WORD_STREAM not in data or not _has_word_header(data):
+        return ParseError("not a Word-97 document (an OLE file without a Word stream: Excel, PowerPoint, truncated?)")
     return None
+
+
+def _has_word_header(data: bytes) -> bool:
+    return any(data[offset:offset + 2] in _FIB_MAGICS for offset in range(_SECTOR_ALIGN, len(data), _SECTOR_ALIGN))
 
 
 def _format_of(result: Result | None, name: str) -> Result:
@@ -80,30 +87,37 @@ def _format_of(result: Result | None, name: str) -> Result:
 
 def _convert_batch(soffice: str, files: list[bytes]) -> list[Result]:
     with tempfile.TemporaryDirectory(prefix="nianbao-doc-") as work:
-        inputs, outdir = Path(work, "in"), Path(work, "out")
+        inputs, outdir, log = Path(work, "in"), Path(work, "out"), Path(work, "soffice.log")
         inputs.mkdir()
-        # Named .doc whatever they came as: the content decides the filter, and the .wps
-        # extension would also invite LibreOffice's Microsoft Works detection.
+        # Numbered names: two items may share a name. Named .doc whatever they came as: LibreOffice
+        # 7.4 reads a Word-97 file named .wps as well, but that extension also belongs to
+        # Microsoft Works, and the content picks the filter either way.
         paths = [inputs / f"{i}.doc" for i in range(len(files))]
         for path, data in zip(paths, files):
             path.write_bytes(data)
         try:
             with _profile(Path(work, "profile")) as profile:
-                _run_soffice(soffice, profile, paths, outdir)
+                _run_soffice(soffice_command(soffice, profile, paths, outdir), log, len(paths), profile)
         except ParseError as error:
             return [error] * len(files)
-        return [_read_output(outdir / f"{path.stem}.html") for path in paths]
+        failure = _failure_reason(log)
+        return [_read_output(outdir / f"{path.stem}.html", failure) for path in paths]
 
 
-def _run_soffice(soffice: str, profile: Path, paths: list[Path], outdir: Path) -> None:
-    command = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "html:HTML", "--outdir", str(outdir), *map(str, paths)]
-    timeout = BATCH_TIMEOUT + TIMEOUT_PER_FILE * len(paths)
+def soffice_command(soffice: str, profile: Path, paths: list[Path], outdir: Path) -> list[str]:
+    """One LibreOffice run converting every file to HTML, which keeps rowspan and colspan."""
+    return [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to", "html:HTML", "--outdir", str(outdir), *map(str, paths)]
+
+
+def _run_soffice(command: list[str], log: Path, files: int, profile: Path) -> None:
+    timeout = BATCH_TIMEOUT + TIMEOUT_PER_FILE * files
     try:
         # A session of its own: soffice is a script whose oosplash starts soffice.bin, and a
         # timeout must end all three, or soffice.bin keeps the profile locked.
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        with log.open("wb") as output:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
     except OSError as error:
         raise ParseError(f"LibreOffice could not start: {error.strerror or error}") from None
     try:
@@ -112,7 +126,14 @@ def _run_soffice(soffice: str, profile: Path, paths: list[Path], outdir: Path) -
         _kill_group(process)
         # A profile left mid-write by a killed soffice can stop every later start.
         shutil.rmtree(profile, ignore_errors=True)
-        raise ParseError(f"LibreOffice hung: killed after {timeout:.0f} s for {len(paths)} files") from None
+        raise ParseError(f"LibreOffice hung: killed after {timeout:.0f} s for {files} files") from None
+
+
+def _failure_reason(log: Path) -> str:
+    """What LibreOffice said about the files it could not convert (it does not name them)."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    errors = dict.fromkeys(line.removeprefix("Error:").strip() for line in lines if line.startswith("Error:"))
+    return "; ".join(errors) or "no output written"
 
 
 def _kill_group(process: subprocess.Popen) -> None:
@@ -123,23 +144,33 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _read_output(path: Path) -> Result:
+def _read_output(path: Path, failure: str) -> Result:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return ParseError(NO_OUTPUT)
-    from .html import decode, document_from_html
-
-    text = decode(data)  # LibreOffice declares its charset (utf-8) in a <meta>
+        return ParseError(f"{NO_OUTPUT} ({failure})")
+    text = decode(data)  # UTF-8, declared in a <meta>
     document = document_from_html(text, "doc")
-    document.title = _html_title(text)
+    if not document.blocks and "<img" in text:
+        return ScannedDocument("no text: a Word file holding only images (a scanned report)")
+    document.blocks = [_without_phantom_columns(b) if isinstance(b, Table) else b for b in document.blocks]
     return document
 
 
-def _html_title(text: str) -> str | None:
-    match = _TITLE.search(text[:8192])
-    title = re.sub(r"\s+", " ", html.unescape(match.group(1))).strip() if match else ""
-    return title or None
+def _without_phantom_columns(table: Table) -> Table:
+    """Merge each column into its left neighbour when no row starts a cell in both.
+
+    Word lets cell edges drift by a hair between rows; LibreOffice then writes one extra grid
+    column that every row spans except one, where a cell starts in it instead.
+    """
+    columns: list[list[Cell]] = []
+    for column in zip(*table.rows):
+        last = columns[-1] if columns else None
+        if last is not None and not any(not a.merged and not b.merged for a, b in zip(last, column)):
+            columns[-1] = [b if a.merged and not b.merged else a for a, b in zip(last, column)]
+        else:
+            columns.append(list(column))
+    return Table([list(row) for row in zip(*columns)])
 
 
 # ---------------------------------------------------------------- the profile
@@ -150,10 +181,10 @@ def _shared_profile_dir() -> Path:
 
 @contextmanager
 def _profile(private: Path) -> Iterator[Path]:
-    """The reusable profile when no other soffice holds it and it is ours, else a private one.
+    """The reusable profile when no other batch holds it and it is ours, else a private one.
 
-    Two soffice processes on one profile do not convert side by side: the second hands its
-    files to the first, which ignores them, and writes nothing.
+    LibreOffice does not promise that two processes can share a profile (7.4 coped in a trial
+    here, but both write the same registry file), so a concurrent batch takes its own.
     """
     shared = _shared_profile_dir()
     with ExitStack() as stack:

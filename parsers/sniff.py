@@ -5,6 +5,7 @@ Portals serve HTML error pages under .pdf names and Word-97 files under .docx na
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
@@ -13,6 +14,8 @@ from .errors import ParseError
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # the download limit
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A password-protected DOCX is an OLE file holding the encrypted zip in this stream.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|table|p|meta)[\s>/]", re.IGNORECASE)
 
 
@@ -22,14 +25,14 @@ def check_size(data: bytes, name: str = "") -> None:
 
 
 def detect_format(data: bytes, name: str = "") -> str:
-    if not data.strip():
+    if not data or data.isspace():
         raise ParseError("empty file")
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_format(data)
     if data.startswith(_OLE):
-        return "wps" if name.lower().endswith(".wps") else "doc"
+        return _ole_format(data, name)
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if _HTML.search(head[:2048]):
         return "html"
@@ -38,14 +41,25 @@ def detect_format(data: bytes, name: str = "") -> str:
     raise ParseError("unrecognised binary file (not PDF, Word, OFD, HTML or text)")
 
 
+def _ole_format(data: bytes, name: str) -> str:
+    """Word-97 and WPS share the OLE container; only the name tells them apart.
+
+    An OLE file named .docx is usually an old .doc renamed, read as such.
+    """
+    if _ENCRYPTED_STREAM in data:
+        raise ParseError("encrypted Office document (needs a password)")
+    return "wps" if name.lower().endswith(".wps") else "doc"
+
+
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    # zipfile says NotImplementedError for a version field it cannot read (damage, mostly)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
         raise ParseError(f"damaged zip archive ({error})") from None
     if "word/document.xml" in names:
         return "docx"
-    if "OFD.xml" in names or any(n.lower() == "ofd.xml" for n in names):
+    if any(name.lower() == "ofd.xml" for name in names):  # producers differ in its case
         return "ofd"
     raise ParseError("zip archive that is neither DOCX nor OFD")
 
@@ -53,13 +67,10 @@ def _zip_format(data: bytes) -> str:
 def _is_text(head: bytes) -> bool:
     for encoding in ("utf-8", "gb18030"):
         try:
-            text = head.decode(encoding)
+            # Incremental: the cut at 8 KB may split the last character.
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
         except UnicodeDecodeError:
-            # The cut at 8 KB may split a character.
-            try:
-                text = head[:-3].decode(encoding)
-            except UnicodeDecodeError:
-                continue
+            continue
         controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\r\n\f")
         return controls <= len(text) // 100
     return False

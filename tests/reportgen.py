@@ -16,9 +16,11 @@ import html
 import io
 import json
 import random
+import re
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,21 +129,56 @@ AGENCIES = (
     ("兰西县自然资源局", "县自然资源局", "department"),
     ("淮安市洪泽区高良涧街道办事处", "高良涧街道", "town"),
 )
-CHINESE_MONTHS = "一二三四五六七八九十"
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+LABEL_NUMBER = re.compile(r"[一二三四五六七]、|[（(][一二三四五六七][）)]")
+LABEL_TYPOS = {"其他法律行政法规禁止公开": "其他法律行政止公开"}
 
 
 @dataclass(frozen=True)
 class Style:
-    """How one office writes its tables; every renderer honours it so all formats agree."""
+    """How one office writes its report; every renderer honours it, so all formats agree."""
 
-    item_mark: str          # "." or "、" after the numbers of items: 1.属于国家秘密 / 1、属于国家秘密
-    wide_brackets: bool     # （一） or (一)
-    units: bool             # some count cells carry a unit: 20项, 3件
-    zero_as_wu: bool        # some zero cells read 无
-    preface: bool           # an introduction before 一、总体情况
+    item_mark: str              # after item numbers: 1.属于国家秘密 / 1、属于国家秘密 / 1．
+    wide_brackets: bool         # （一） or (一)
+    units: bool                 # some count cells carry a unit: 20项, 3件
+    zero_as_wu: bool            # some zero cells read 无
+    fullwidth_digits: bool      # ０ １２ in value cells
+    blank_mark: str             # what an empty cell holds: "", "/" or "—"
+    preface: bool               # an introduction before 一、总体情况
+    title_split: bool           # the title broken over two lines (DOCX, PDF, text)
+    split_proactive: bool       # table 二 as one table per 第二十条 part
+    vertical_group_labels: bool  # 三、本年度办理结果 and the group labels one character a line
+    label_typo: bool            # 其他法律行政止公开 (洪泽区 2023)
+    repeat_header_rows: bool    # DOCX: the header rows of tables 三 and 四 repeat after a page break
 
     def bracket(self, numeral: str) -> str:
         return f"（{numeral}）" if self.wide_brackets else f"({numeral})"
+
+
+def _random_style(rng: random.Random, blanks: bool) -> Style:
+    return Style(
+        item_mark=rng.choices(".、．", weights=(6, 3, 1))[0], wide_brackets=rng.random() < 0.7,
+        units=rng.random() < 0.35, zero_as_wu=rng.random() < 0.25, fullwidth_digits=rng.random() < 0.08,
+        blank_mark=rng.choices(("", "/", "—"), weights=(6, 3, 1))[0] if blanks else "",
+        preface=rng.random() < 0.5, title_split=rng.random() < 0.2, split_proactive=rng.random() < 0.4,
+        vertical_group_labels=rng.random() < 0.3, label_typo=rng.random() < 0.1,
+        repeat_header_rows=rng.random() < 0.5,
+    )
+
+
+@dataclass(frozen=True)
+class MergedRun:
+    """A run of zero cells in one row of table 三 printed as one merged cell: 6 | 0 (colspan 5) | 6,
+    or a single 0 over all seven columns. The first column keeps the 0, the covered ones are null."""
+
+    row: str
+    first: str
+    span: int
+
+    @property
+    def covered(self) -> tuple[str, ...]:
+        start = REQUEST_COLUMNS.index(self.first)
+        return REQUEST_COLUMNS[start + 1:start + self.span]
 
 
 @dataclass
@@ -158,6 +195,7 @@ class ReportSpec:
     appeals: Table
     single_other: bool = False
     broken_rule: str | None = None
+    merged_runs: tuple[MergedRun, ...] = ()
     cell_texts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -196,8 +234,7 @@ def make_spec(seed: int, template: str, broken: bool = False, blanks: bool = Fal
     agency, short_name, kind = rng.choice(AGENCIES)
     year = rng.choice((2019, 2020) if template == "2019" else (2021, 2022, 2023, 2024))
     scale = rng.choices(("none", "small", "medium", "large"), weights=(3, 4, 3, 1 if kind == "town" else 2))[0]
-    style = Style(item_mark=rng.choice(".、"), wide_brackets=rng.random() < 0.7, units=rng.random() < 0.35,
-                  zero_as_wu=rng.random() < 0.25, preface=rng.random() < 0.5)
+    style = _random_style(rng, blanks)
     spec = ReportSpec(
         seed=seed, template=template, agency=agency, short_name=short_name, year=year,
         published=_publication_date(rng, year, kind), style=style,
@@ -206,11 +243,38 @@ def make_spec(seed: int, template: str, broken: bool = False, blanks: bool = Fal
         appeals=_appeal_table(rng, scale), single_other=single_other,
     )
     if blanks:
+        spec.merged_runs = _merge_zero_runs(rng, spec.requests)
         _blank_some_zero_cells(rng, spec.requests)
     if broken:
         spec.broken_rule = _break_one_appeal_total(rng, spec.appeals)
     spec.cell_texts = _cell_texts(rng, spec)
+    wanted = (spec.broken_rule,) if broken else ()
+    if failing_rules(spec) != wanted:
+        raise AssertionError(f"seed {seed}: checks failing {failing_rules(spec)}, wanted {wanted}")
     return spec
+
+
+def failing_rules(spec: ReportSpec) -> tuple[str, ...]:
+    """The checks of design.md that do not hold for the spec's tables (blank cells count as 0)."""
+    def value(table: Table, row: str, column: str) -> Number:
+        return table[row][column] or 0
+
+    requests, rows = spec.requests, spec.request_rows
+    results = rows[2:-2]
+    holds = {}
+    for column in REQUEST_COLUMNS:
+        holds[f"requests.balance.{column}"] = (value(requests, "new", column) + value(requests, "carried_over", column)
+                                               == value(requests, "total", column)
+                                               + value(requests, "carried_forward", column))
+        holds[f"requests.results.{column}"] = (sum(value(requests, row, column) for row in results)
+                                               == value(requests, "total", column))
+    for row in rows:
+        holds[f"requests.row_total.{row}"] = (sum(value(requests, row, c) for c in APPLICANT_COLUMNS)
+                                              == value(requests, row, "total"))
+    for group in APPEAL_GROUPS:
+        holds[f"appeals.total.{group}"] = (sum(value(spec.appeals, group, c) for c in APPEAL_COLUMNS[:-1])
+                                           == value(spec.appeals, group, "total"))
+    return tuple(rule for rule, ok in holds.items() if not ok)
 
 
 def _publication_date(rng: random.Random, year: int, kind: str) -> datetime.date:
@@ -254,7 +318,7 @@ def _proactive_table(rng: random.Random, template: str, kind: str, scale: str) -
     return table
 
 
-def _procurement(rng: random.Random, count) -> dict[str, Number | None]:
+def _procurement(rng: random.Random, count: Callable[[int], int]) -> dict[str, Number | None]:
     items = count(30)
     if not items:
         return {"items": 0, "amount": 0}
@@ -302,6 +366,19 @@ def _appeal_table(rng: random.Random, scale: str) -> Table:
     return table
 
 
+def _merge_zero_runs(rng: random.Random, requests: Table) -> tuple[MergedRun, ...]:
+    """Rows whose organisation columns are all 0, printed with one merged 0 (field notes)."""
+    candidates = [row for row, values in requests.items() if not any(values[c] for c in APPLICANT_COLUMNS[1:])]
+    runs = []
+    for row in rng.sample(candidates, k=min(len(candidates), rng.randint(1, 3))):
+        whole_row = not any(requests[row].values())
+        run = MergedRun(row, "natural_person", 7) if whole_row else MergedRun(row, "commercial", 5)
+        for column in run.covered:
+            requests[row][column] = None
+        runs.append(run)
+    return tuple(runs)
+
+
 def _blank_some_zero_cells(rng: random.Random, requests: Table) -> None:
     """Leave a few zero cells empty, as offices do; the checks count them as 0 and still hold."""
     zeros = [(row, column) for row, values in requests.items() for column in APPLICANT_COLUMNS[1:]
@@ -331,9 +408,14 @@ def _cell_texts(rng: random.Random, spec: ReportSpec) -> dict[str, str]:
 def _value_text(rng: random.Random, spec: ReportSpec, table: str, row: str, column: str,
                 value: Number | None) -> str:
     if value is None:
-        return ""
+        return spec.style.blank_mark
     if value == 0 and spec.style.zero_as_wu and rng.random() < _wu_rate(table):
         return "无"
+    text = _number_text(rng, spec, table, row, column, value)
+    return text.translate(FULLWIDTH_DIGITS) if spec.style.fullwidth_digits else text
+
+
+def _number_text(rng: random.Random, spec: ReportSpec, table: str, row: str, column: str, value: Number) -> str:
     if isinstance(value, float):
         decimals = 2 if table == "proactive" and row == "fees" else 4
         text = f"{value:.{decimals}f}"
@@ -390,42 +472,64 @@ class Paragraph:
 
 
 Grid = list[list[Cell]]
-Block = Paragraph | Grid
 
 
-def document_blocks(spec: ReportSpec) -> list[Block]:
-    """The report in reading order: title, prose, the three tables, signature."""
+@dataclass(frozen=True)
+class TableBlock:
+    rows: Grid
+    header_rows: int = 0    # rows a word processor repeats after a page break
+
+
+Block = Paragraph | TableBlock
+
+
+def document_blocks(spec: ReportSpec, title: bool = True) -> list[Block]:
+    """The report in reading order: title, prose, the three tables, signature.
+
+    ``title=False`` leaves the title out, for pages that print it above the article body."""
     prose = _section_prose(spec)
-    tables = {1: proactive_grid(spec), 2: request_grid(spec), 3: appeal_grid(spec)}
-    blocks: list[Block] = [Paragraph(spec.title, "title")]
+    tables = {1: proactive_tables(spec), 2: [TableBlock(request_grid(spec), 3)],
+              3: [TableBlock(appeal_grid(spec), 3)]}
+    blocks: list[Block] = _title_paragraphs(spec) if title else []
     if spec.style.preface:
         blocks.extend(Paragraph(text) for text in _preface(spec))
     for index, heading in enumerate(SECTION_HEADINGS):
         blocks.append(Paragraph(heading, "heading"))
         blocks.extend(Paragraph(text) for text in prose[index])
-        if index in tables:
-            blocks.append(tables[index])
+        blocks.extend(tables.get(index, []))
     blocks.append(Paragraph(spec.agency, "signature"))
     blocks.append(Paragraph(_chinese_date(spec.published), "signature"))
     return blocks
+
+
+def _title_paragraphs(spec: ReportSpec) -> list[Paragraph]:
+    if not spec.style.title_split:
+        return [Paragraph(spec.title, "title")]
+    cut = spec.title.index("年政府信息公开") + len("年政府信息")
+    return [Paragraph(spec.title[:cut], "title"), Paragraph(spec.title[cut:], "title")]
 
 
 def _label(text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
     return Cell(text, rowspan, colspan, label=True)
 
 
-def proactive_grid(spec: ReportSpec) -> Grid:
-    """Table 二: four columns; each 第二十条 part is a heading row, a header row and item rows."""
-    rows: Grid = []
-    for numeral, items in PROACTIVE_PARTS[spec.template]:
-        metrics = PROACTIVE_LAYOUT[spec.template][items[0]]
-        spans = _metric_spans(len(metrics))
-        rows.append([_label(f"第二十条第{spec.style.bracket(numeral)}项", colspan=4)])
-        rows.append([_label("信息内容")] + [_label(_metric_label(spec.template, m), colspan=s)
-                                         for m, s in zip(metrics, spans)])
-        for item in items:
-            rows.append([_label(ITEM_LABELS[spec.template][item])] + [
-                Cell(spec.text("proactive", item, m), colspan=s) for m, s in zip(metrics, spans)])
+def proactive_tables(spec: ReportSpec) -> list[TableBlock]:
+    """Table 二, as one table or as one table per 第二十条 part."""
+    parts = [_proactive_part(spec, numeral, items) for numeral, items in PROACTIVE_PARTS[spec.template]]
+    if spec.style.split_proactive:
+        return [TableBlock(part) for part in parts]
+    return [TableBlock([row for part in parts for row in part])]
+
+
+def _proactive_part(spec: ReportSpec, numeral: str, items: tuple[str, ...]) -> Grid:
+    """Four columns: the part's heading row, a header row, one row per item."""
+    metrics = PROACTIVE_LAYOUT[spec.template][items[0]]
+    spans = _metric_spans(len(metrics))
+    rows = [[_label(f"第二十条第{spec.style.bracket(numeral)}项", colspan=4)],
+            [_label("信息内容")] + [_label(_metric_label(spec.template, m), colspan=s) for m, s in zip(metrics, spans)]]
+    for item in items:
+        rows.append([_label(ITEM_LABELS[spec.template][item])] + [
+            Cell(spec.text("proactive", item, m), colspan=s) for m, s in zip(metrics, spans)])
     return rows
 
 
@@ -450,16 +554,22 @@ def request_grid(spec: ReportSpec) -> Grid:
     keys = spec.request_rows
     results = keys[2:-1]
     for key in keys:
-        values = [Cell(spec.text("requests", key, column)) for column in REQUEST_COLUMNS]
-        rows.append(_request_labels(spec, key, results) + values)
+        rows.append(_request_labels(spec, key, results) + _request_values(spec, key))
     return rows
+
+
+def _request_values(spec: ReportSpec, key: str) -> list[Cell]:
+    runs = {run.first: run for run in spec.merged_runs if run.row == key}
+    covered = {column for run in runs.values() for column in run.covered}
+    return [Cell(spec.text("requests", key, column), colspan=runs[column].span if column in runs else 1)
+            for column in REQUEST_COLUMNS if column not in covered]
 
 
 def _request_labels(spec: ReportSpec, key: str, results: tuple[str, ...]) -> list[Cell]:
     bracket = spec.style.bracket
     if key in TOP_ROW_LABELS:
         return [_label(TOP_ROW_LABELS[key], colspan=3)]
-    labels = [_label("三、本年度办理结果", rowspan=len(results))] if key == results[0] else []
+    labels = [_label(_stacked(spec, "三、本年度办理结果"), rowspan=len(results))] if key == results[0] else []
     if key in ("granted", "partial", "total", "other"):
         text = {"granted": f"{bracket('一')}予以公开",
                 "partial": f"{bracket('二')}部分公开{bracket('区分处理的，只计这一情形，不计其他情形')}",
@@ -470,9 +580,19 @@ def _request_labels(spec: ReportSpec, key: str, results: tuple[str, ...]) -> lis
     position = group_rows.index(key)
     if position == 0:
         numeral = "三四五六"["denied unable rejected other".split().index(group)]
-        labels.append(_label(f"{bracket(numeral)}{GROUP_LABELS[group]}", rowspan=len(group_rows)))
+        labels.append(_label(_stacked(spec, f"{bracket(numeral)}{GROUP_LABELS[group]}"), rowspan=len(group_rows)))
     item = ITEM_ROW_LABELS[group][position]
+    if spec.style.label_typo:
+        item = LABEL_TYPOS.get(item, item)
     return labels + [_label(f"{position + 1}{spec.style.item_mark}{item}")]
+
+
+def _stacked(spec: ReportSpec, label: str) -> str:
+    """A label of a tall, narrow cell typed one character a line (after its number), if the office does."""
+    if not spec.style.vertical_group_labels:
+        return label
+    head = LABEL_NUMBER.match(label).end()
+    return "\n".join([label[:head], *label[head:]])
 
 
 def appeal_grid(spec: ReportSpec) -> Grid:
@@ -565,7 +685,7 @@ def render_text_tabs(spec: ReportSpec) -> bytes:
         if isinstance(block, Paragraph):
             lines.append(block.text)
         else:
-            lines.extend("\t".join(row) for row in expand(block))
+            lines.extend("\t".join(text.replace("\n", "") for text in row) for row in expand(block.rows))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -579,7 +699,7 @@ def expand(grid: Grid) -> list[list[str]]:
 
 # ---------------------------------------------------------------- HTML
 
-def _html_table(grid: Grid, cell_html, table_attrs: str) -> str:
+def _html_table(grid: Grid, cell_html: Callable[[Cell], str], table_attrs: str) -> str:
     rows = []
     for row in grid:
         cells = "".join(f"<td{_span_attrs(cell)}>{cell_html(cell)}</td>" for cell in row)
@@ -596,9 +716,14 @@ def _span_attrs(cell: Cell) -> str:
     return attrs
 
 
-def _body_html(spec: ReportSpec, cell_html, table_attrs: str, heading_html) -> str:
+def _cell_lines_html(text: str) -> str:
+    return "<br>".join(html.escape(line) for line in text.split("\n"))
+
+
+def _body_html(spec: ReportSpec, cell_html: Callable[[Cell], str], table_attrs: str,
+               heading_html: Callable[[str], str]) -> str:
     parts = []
-    for block in document_blocks(spec)[1:]:
+    for block in document_blocks(spec, title=False):
         if isinstance(block, Paragraph):
             if block.role == "heading":
                 parts.append(heading_html(block.text))
@@ -607,14 +732,14 @@ def _body_html(spec: ReportSpec, cell_html, table_attrs: str, heading_html) -> s
             else:
                 parts.append(f'<p style="text-indent: 2em;">{html.escape(block.text)}</p>')
         else:
-            parts.append(_html_table(block, cell_html, table_attrs))
+            parts.append(_html_table(block.rows, cell_html, table_attrs))
     return "\n".join(parts)
 
 
 def render_html_trs(spec: ReportSpec) -> bytes:
     """A TRS WCM detail page: UTF-8, body in div.TRS_Editor, plain cells."""
     def cell_html(cell: Cell) -> str:
-        return html.escape(cell.text) if cell.text else "&nbsp;"
+        return _cell_lines_html(cell.text) if cell.text else "&nbsp;"
 
     body = _body_html(spec, cell_html, 'border="1" cellspacing="0" cellpadding="0" width="100%" '
                       'style="border-collapse: collapse;"',
@@ -655,7 +780,7 @@ def render_html_hanweb(spec: ReportSpec) -> bytes:
     rng = random.Random(spec.seed * 31 + 7)
 
     def cell_html(cell: Cell) -> str:
-        text = _hanweb_label(rng, cell.text) if cell.label else html.escape(cell.text)
+        text = _hanweb_label(rng, cell.text) if cell.label else _cell_lines_html(cell.text)
         inner = text or "&nbsp;"
         return f'<p style="text-align:center;"><span style="font-family:宋体;font-size:12px;">{inner}</span></p>'
 
@@ -690,7 +815,9 @@ def render_html_hanweb(spec: ReportSpec) -> bytes:
 
 def _hanweb_label(rng: random.Random, text: str) -> str:
     """Short header labels typed with spaces or a line break inside, as pasted from Word."""
-    escaped = html.escape(text)
+    escaped = _cell_lines_html(text)
+    if "\n" in text:
+        return escaped
     if 2 <= len(text) <= 6 and rng.random() < 0.4:
         return " ".join(escaped)
     if 4 <= len(text) <= 8 and rng.random() < 0.3:
@@ -702,7 +829,7 @@ def _hanweb_label(rng: random.Random, text: str) -> str:
 def render_html_plain(spec: ReportSpec) -> bytes:
     """An older self-built site: layout tables, div.article-content, GBK, no charset anywhere."""
     def cell_html(cell: Cell) -> str:
-        return html.escape(cell.text)
+        return _cell_lines_html(cell.text)
 
     body = _body_html(spec, cell_html, 'border="1" cellspacing="0" cellpadding="2" width="96%"',
                       lambda text: f"<p><b>{html.escape(text)}</b></p>")
@@ -763,24 +890,28 @@ def render_docx(spec: ReportSpec) -> bytes:
             else:
                 paragraph.paragraph_format.first_line_indent = Pt(24)
         else:
-            _add_docx_table(document, block)
+            _add_docx_table(document, block, spec.style.repeat_header_rows)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
 
-def _add_docx_table(document, grid: Grid) -> None:
+def _add_docx_table(document, block: TableBlock, repeat_header_rows: bool) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    grid = block.rows
     width = grid_width(grid)
     table = document.add_table(rows=len(grid), cols=width)
     table.style = "Table Grid"
     table.autofit = False
+    widths = [Cm(cm) for cm in COLUMN_WIDTHS[width]]
+    for column, column_width in zip(table.columns, widths):
+        column.width = column_width
     for row in table.rows:
-        for cell, cm in zip(row.cells, COLUMN_WIDTHS[width]):
-            cell.width = Cm(cm)
+        for cell, column_width in zip(row.cells, widths):
+            cell.width = column_width
     for r, c, spec_cell in place(grid):
         cell = table.cell(r, c)
         if spec_cell.rowspan > 1 or spec_cell.colspan > 1:
@@ -789,7 +920,19 @@ def _add_docx_table(document, grid: Grid) -> None:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _set_run_font(paragraph.add_run(spec_cell.text), TABLE_FONT, Pt(9))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    if repeat_header_rows:
+        for row in table.rows[:block.header_rows]:
+            _mark_header_row(row)
     document.add_paragraph()
+
+
+def _mark_header_row(row) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(header)
 
 
 def _set_font(style, name: str, size) -> None:
@@ -829,64 +972,73 @@ def convert_with_libreoffice(paths: list[Path], target: str, outdir: Path) -> li
 # ---------------------------------------------------------------- writing sets of files
 
 RENDERERS = {
-    "txt": (render_text_tabs, ".txt"),
-    "html_trs": (render_html_trs, ".trs.html"),
-    "html_hanweb": (render_html_hanweb, ".hanweb.html"),
-    "html_plain": (render_html_plain, ".plain.html"),
-    "docx": (render_docx, ".docx"),
+    "txt": render_text_tabs,
+    "html_trs": render_html_trs,
+    "html_hanweb": render_html_hanweb,
+    "html_plain": render_html_plain,
+    "docx": render_docx,
 }
-CONVERTED = {"doc": "doc", "pdf": "pdf"}
+CONVERTED = ("doc", "pdf")  # from the DOCX, by LibreOffice
 FORMATS = (*RENDERERS, *CONVERTED)
+EXTENSIONS = {"txt": "txt", "html_trs": "html", "html_hanweb": "html", "html_plain": "html",
+              "docx": "docx", "doc": "doc", "pdf": "pdf"}
 
 
 def write_reports(jobs: list[tuple[str, ReportSpec, str]], outdir: Path) -> dict[str, Path]:
-    """Write each (name, spec, format) job into outdir; DOC and PDF go through one soffice call each."""
+    """Write each (name, spec, format) job as outdir/name.ext; name -> path.
+
+    DOC and PDF are rendered as DOCX and converted by one soffice run per target format."""
     outdir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    to_convert: dict[str, list[tuple[str, Path]]] = {target: [] for target in CONVERTED}
-    for name, spec, form in jobs:
-        if form in RENDERERS:
-            render, suffix = RENDERERS[form]
-            written[name] = outdir / f"{name}{suffix}"
-            written[name].write_bytes(render(spec))
-        else:
-            source = outdir / "staging" / form / f"{name}.docx"
-            source.parent.mkdir(parents=True, exist_ok=True)
-            source.write_bytes(render_docx(spec))
-            to_convert[CONVERTED[form]].append((name, source))
-    for target, sources in to_convert.items():
-        paths = convert_with_libreoffice([source for _, source in sources], target, outdir)
-        written.update((name, path) for (name, _), path in zip(sources, paths))
+    with tempfile.TemporaryDirectory(prefix="reportgen-docx-") as staging:
+        to_convert: dict[str, list[tuple[str, Path]]] = {target: [] for target in CONVERTED}
+        for name, spec, form in jobs:
+            if form in RENDERERS:
+                written[name] = outdir / f"{name}.{EXTENSIONS[form]}"
+                written[name].write_bytes(RENDERERS[form](spec))
+            else:
+                source = Path(staging) / form / f"{name}.docx"
+                source.parent.mkdir(exist_ok=True)
+                source.write_bytes(render_docx(spec))
+                to_convert[form].append((name, source))
+        for target, sources in to_convert.items():
+            paths = convert_with_libreoffice([source for _, source in sources], target, outdir)
+            written.update((name, path) for (name, _), path in zip(sources, paths))
     return written
 
 
+BENCHMARK_VARIANTS = ({}, {"blanks": True}, {"broken": True}, {"single_other": True})
+
+
 def benchmark_specs(count: int) -> list[tuple[str, ReportSpec]]:
-    """``count`` specs cycling through the templates and the unusual kinds of report."""
-    variants = ({}, {"blanks": True}, {"broken": True}, {"single_other": True})
+    """``count`` specs, (name, spec), cycling through the templates and the unusual kinds of report."""
     specs = []
     for seed in range(count):
-        template = "2019" if seed % 2 else "2021"
-        flags = variants[seed % len(variants)]
-        if flags.get("single_other"):
-            template = "2021"
-        spec = make_spec(seed, template, **flags)
-        specs.append((f"{seed:04d}_{template}", spec))
+        flags = BENCHMARK_VARIANTS[seed % len(BENCHMARK_VARIANTS)]
+        template = "2021" if flags.get("single_other") or (seed // len(BENCHMARK_VARIANTS)) % 2 else "2019"
+        variant = "-".join(flags) or "plain"
+        specs.append((f"r{seed:04d}-{template}-{variant}", make_spec(seed, template, **flags)))
     return specs
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write synthetic annual reports in every format.")
+    parser = argparse.ArgumentParser(description="Write synthetic annual reports in every format, with "
+                                                 "NAME.expected.json and manifest.json (file -> expected file).")
     parser.add_argument("outdir", type=Path)
-    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--count", type=int, default=10, help="reports; each is written in every format")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     specs = benchmark_specs(args.count)
-    jobs = [(f"{name}.{form}", spec, form) for name, spec in specs for form in FORMATS]
-    write_reports(jobs, args.outdir)
+    jobs = [(f"{name}-{form}", spec, form) for name, spec in specs for form in FORMATS]
+    paths = write_reports(jobs, args.outdir)
+    manifest = {}
     for name, spec in specs:
-        (args.outdir / f"{name}.expected.json").write_text(
-            json.dumps(expected(spec), ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"{len(jobs)} files for {len(specs)} reports in {time.perf_counter() - started:.1f} s: {args.outdir}")
+        expected_file = f"{name}.expected.json"
+        (args.outdir / expected_file).write_text(json.dumps(expected(spec), ensure_ascii=False, indent=1), "utf-8")
+        manifest.update((paths[f"{name}-{form}"].name, expected_file) for form in FORMATS)
+    (args.outdir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), "utf-8")
+    print(f"{len(jobs)} files ({len(specs)} reports x {len(FORMATS)} formats) in "
+          f"{time.perf_counter() - started:.1f} s: {args.outdir}")
 
 
 if __name__ == "__main__":
