@@ -36,7 +36,7 @@ def find_title(paragraphs: list[str], given: str | None) -> str | None:
     head = [clean(p) for p in paragraphs[:8]]
     for index, text in enumerate(head):
         if "报告" in text and len(text) <= 60:
-            if index and 0 < len(head[index - 1]) <= 24 and not re.search(r"[，。：；,]", head[index - 1]):
+            if index and 0 < len(head[index - 1]) <= 40 and not re.search(r"[，。：；,]", head[index - 1]):
                 return head[index - 1] + text
             return text
     return clean(given) if given else None

@@ -129,17 +129,12 @@ def _read_request(label: str, values: list[Cell], context: _Context, found: Tabl
 
 
 def _fit(values: list[Cell], width: int) -> list[Cell]:
-    """The row's value cells without the blank padding that text dumps and PDF grids add.
+    """The row's value cells, right-aligned: a label's span leaves blank cells before the values.
 
-    Text dumps pad rows at the end; PDF grids split a label's span into a blank cell before
-    the values. Trailing blanks go first, so a real blank first value survives.
+    Text dumps that pad rows at the end drop that padding themselves (see text.py); a row
+    shorter than the table (a table cut off at the right) keeps its values from the left.
     """
-    values = list(values)
-    while len(values) > width and not values[-1].merged and not values[-1].text.strip():
-        values.pop()
-    while len(values) > width and not values[0].text.strip():
-        values.pop(0)
-    return values[:width]
+    return list(values[-width:]) if len(values) > width else list(values)
 
 
 def _store_request(key: str, values: list[Cell], found: TableValues) -> None:

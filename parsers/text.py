@@ -94,7 +94,14 @@ def _read_pipe_cells(lines: list[str], index: int) -> tuple[Table, int]:
             in_values = value
             rows[-1].append(Cell(text))
         index += 1
-    return Table([row for row in rows if row]), index
+    return Table([_without_padding(row) for row in rows if row]), index
+
+
+def _without_padding(row: list[Cell]) -> list[Cell]:
+    """Filler cells pad every row to the widest one; they carry nothing."""
+    while row and not row[-1].text:
+        row = row[:-1]
+    return row
 
 
 def _read_tab_rows(lines: list[str], index: int) -> tuple[Table, int]:

@@ -52,3 +52,8 @@ def test_sections_split_at_the_six_headings():
 
 def test_sub_items_in_brackets_are_not_section_headings():
     assert metadata.section_of("（四）依申请公开。全年未收到申请。") is None
+
+
+def test_title_wrapped_before_its_last_words_is_joined():
+    paragraphs = ["淮安市人力资源和社会保障局 2023 年政府信息公开工作", "年度报告", "一、总体情况"]
+    assert metadata.find_title(paragraphs, None) == "淮安市人力资源和社会保障局2023年政府信息公开工作年度报告"

@@ -65,6 +65,6 @@ def test_blank_cell_between_label_and_values_is_padding():
     assert read_tables([table]).requests["total"] == [95, 0, 0, 0, 0, 0, 95]
 
 
-def test_blank_first_value_survives_trailing_padding():
-    table = _request_rows(["一、本年新收政府信息公开申请数量", "", "1", "0", "0", "0", "0", "1", "", ""])
-    assert read_tables([table]).requests["new"] == [None, 1, 0, 0, 0, 0, 1]
+def test_values_align_right_after_a_label_spanning_blank_columns():
+    table = _request_rows(["二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", ""])
+    assert read_tables([table]).requests["carried_over"] == [0, None, None, None, None, None, None]

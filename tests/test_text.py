@@ -14,7 +14,7 @@ def test_trafilatura_table_text_is_one_row_per_line():
 
 def test_pipe_cells_start_a_new_row_at_a_label_after_values():
     document = document_from_text("规章 |\n0 |\n|\n行政规范性文件 |\n1 |\n||")
-    assert _grid(document.tables[0]) == [["规章", "0", ""], ["行政规范性文件", "1", "", ""]]
+    assert _grid(document.tables[0]) == [["规章", "0"], ["行政规范性文件", "1"]]
 
 
 def test_tab_rows_keep_blank_cells():
