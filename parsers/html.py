@@ -99,7 +99,13 @@ def parse_tree(text: str) -> HtmlElement:
         raise ParseError(f"not readable as HTML ({error})") from None
 
 
+# A report page is well under 1 MB; a tree of a page past this costs more than 500 MB.
+MAX_PAGE_BYTES = 20 * 1024 * 1024
+
+
 def extract(data: bytes) -> Document:
+    if len(data) > MAX_PAGE_BYTES:
+        raise ParseError(f"HTML page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: too large for a report page")
     tree = parse_tree(decode(data))
     body = find_body(tree)
     blocks, warnings = blocks_from_tree(body) if body is not None else _blocks_without_body(tree)

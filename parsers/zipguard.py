@@ -14,7 +14,7 @@ MAX_RATIO = 200  # for members over 10 MB; real documents compress XML about 10:
 def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise ParseError(f"not a {what} file (not a zip archive)") from None
     infos = archive.infolist()
     expanded = sum(info.file_size for info in infos)
