@@ -30,6 +30,21 @@ class Table:
             grid.append(cells)
         return cls(grid)
 
+    def without_phantom_columns(self) -> Table:
+        """Merge each column into its left neighbour when no row starts a cell in both.
+
+        Word lets cell edges drift by a hair between rows; Word's and LibreOffice's HTML then
+        carry one extra grid column that every row spans except one, where a cell starts in it.
+        """
+        columns: list[list[Cell]] = []
+        for column in zip(*self.rows):
+            last = columns[-1] if columns else None
+            if last is not None and not any(not a.merged and not b.merged for a, b in zip(last, column)):
+                columns[-1] = [b if a.merged and not b.merged else a for a, b in zip(last, column)]
+            else:
+                columns.append(list(column))
+        return Table([list(row) for row in zip(*columns)])
+
 
 Block = str | Table
 

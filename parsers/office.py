@@ -19,7 +19,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .document import Cell, Document, Table
+from .document import Document, Table
 from .errors import ParseError, ScannedDocument
 from .html import decode, document_from_html
 
@@ -151,26 +151,11 @@ def _read_output(path: Path, failure: str) -> Result:
         return ParseError(f"{NO_OUTPUT} ({failure})")
     text = decode(data)  # UTF-8, declared in a <meta>
     document = document_from_html(text, "doc")
+    # Word's drifting cell edges become an extra sliver column in LibreOffice's grid.
+    document.blocks = [b.without_phantom_columns() if isinstance(b, Table) else b for b in document.blocks]
     if not document.blocks and "<img" in text:
         return ScannedDocument("no text: a Word file holding only images (a scanned report)")
-    document.blocks = [_without_phantom_columns(b) if isinstance(b, Table) else b for b in document.blocks]
     return document
-
-
-def _without_phantom_columns(table: Table) -> Table:
-    """Merge each column into its left neighbour when no row starts a cell in both.
-
-    Word lets cell edges drift by a hair between rows; LibreOffice then writes one extra grid
-    column that every row spans except one, where a cell starts in it instead.
-    """
-    columns: list[list[Cell]] = []
-    for column in zip(*table.rows):
-        last = columns[-1] if columns else None
-        if last is not None and not any(not a.merged and not b.merged for a, b in zip(last, column)):
-            columns[-1] = [b if a.merged and not b.merged else a for a, b in zip(last, column)]
-        else:
-            columns.append(list(column))
-    return Table([list(row) for row in zip(*columns)])
 
 
 # ---------------------------------------------------------------- the profile

@@ -203,3 +203,4 @@ def test_empty_or_binary_input_is_a_parse_error_or_empty(data):
 def test_page_over_the_html_limit_is_refused_before_parsing():
     with pytest.raises(ParseError, match="too large for a report page"):
         html.extract(b"<html>" + b" " * html.MAX_PAGE_BYTES + b"</html>")
+
