@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from .errors import ParseError
+from .zipguard import ZIP_ERRORS
 
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # the download limit
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -54,8 +55,7 @@ def _ole_format(data: bytes, name: str) -> str:
 def _zip_format(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    # zipfile says NotImplementedError for a version field it cannot read (damage, mostly)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+    except ZIP_ERRORS as error:
         raise ParseError(f"damaged zip archive ({error})") from None
     if "word/document.xml" in names:
         return "docx"

@@ -7,6 +7,8 @@ import zipfile
 
 from .errors import ParseError
 
+# zipfile says NotImplementedError for a version field it cannot read (damage, mostly).
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError)
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200  # for members over 10 MB; real documents compress XML about 10:1
 
@@ -14,7 +16,7 @@ MAX_RATIO = 200  # for members over 10 MB; real documents compress XML about 10:
 def open_zip(data: bytes, what: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+    except ZIP_ERRORS:
         raise ParseError(f"not a {what} file (not a zip archive)") from None
     infos = archive.infolist()
     expanded = sum(info.file_size for info in infos)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from parsers import parse_file
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
@@ -28,3 +30,8 @@ def shared() -> Path:
 
 def load_expected(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def assert_parses_to_expected(document: Path, expected_file: Path) -> None:
+    expected = load_expected(expected_file)
+    assert expected_subset(expected, parse_file(document)) == expected

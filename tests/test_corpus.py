@@ -6,16 +6,14 @@ import pytest
 
 from parsers import NotAReport, parse_file
 
-from .conftest import SHARED, expected_subset, load_expected
+from .conftest import SHARED, assert_parses_to_expected
 
 PDFS = sorted((SHARED / "corpus").glob("*.pdf"))
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[pdf.stem for pdf in PDFS])
 def test_real_pdf_gives_expected_report(pdf):
-    expected = load_expected(SHARED / "corpus" / "expected" / f"{pdf.stem}.json")
-    report = parse_file(pdf)
-    assert expected_subset(expected, report) == expected
+    assert_parses_to_expected(pdf, SHARED / "corpus" / "expected" / f"{pdf.stem}.json")
 
 
 def test_real_pdfs_are_present():
