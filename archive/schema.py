@@ -1,0 +1,118 @@
+"""The archive's tables (design.md), created and changed only through numbered migrations.
+
+A migration is never edited once released: a later change is a new function below the others.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("nianbao")
+
+
+@migrations()
+def m001_sources_and_runs(db: Database) -> None:
+    db["sources"].create({
+        "id": int, "adcode": str, "province": str, "city": str, "county": str, "level": str,
+        "name": str, "portal_url": str, "report_list_url": str, "cms": str,
+        "access_method": str, "imported_at": str,
+    }, pk="id", not_null={"portal_url"})
+    db["sources"].create_index(["portal_url"], unique=True)
+    db["sources"].create_index(["adcode"])
+    db["crawl_runs"].create({
+        "id": int, "started": str, "finished": str, "status": str, "region": str, "url": str,
+        "parser_version": str, "pages": int, "documents_new": int, "documents_changed": int,
+        "documents_unchanged": int, "documents_failed": int, "reports_found": int,
+        "reports_new": int, "reports_changed": int, "errors": int, "settings": str,
+    }, pk="id", defaults={"pages": 0, "documents_new": 0, "documents_changed": 0,
+                          "documents_unchanged": 0, "documents_failed": 0, "reports_found": 0,
+                          "reports_new": 0, "reports_changed": 0, "errors": 0})
+    db["crawl_sites"].create({
+        "id": int, "run": int, "site": str, "source_id": int, "status": str, "pages": int,
+        "documents": int, "reports_found": int, "errors": int,
+    }, pk="id", foreign_keys=[("run", "crawl_runs", "id"), ("source_id", "sources", "id")])
+    db["crawl_sites"].create_index(["run", "site"], unique=True)
+    db["crawl_sites"].create_index(["site"])
+    db["crawl_errors"].create({
+        "id": int, "run": int, "at": str, "site": str, "url": str, "kind": str,
+        "status": int, "message": str,
+    }, pk="id", foreign_keys=[("run", "crawl_runs", "id")])
+    db["crawl_errors"].create_index(["run"])
+    db["crawl_errors"].create_index(["kind"])
+
+
+@migrations()
+def m002_captures_and_blobs(db: Database) -> None:
+    db["blobs"].create({"sha256": str, "size": int, "compression": str, "content": bytes}, pk="sha256")
+    db["captures"].create({
+        "id": int, "run": int, "url": str, "fetched_at": str, "status": int, "etag": str,
+        "last_modified": str, "content_type": str, "filename": str, "sha256": str, "size": int,
+        "not_modified": int, "referer": str, "site": str,
+    }, pk="id", foreign_keys=[("run", "crawl_runs", "id"), ("sha256", "blobs", "sha256")])
+    db["captures"].create_index(["url", "id"])
+    db["captures"].create_index(["sha256"])
+    db["captures"].create_index(["run"])
+    # One row per document URL ever captured: where it stands now, and whether it is gone.
+    db["documents"].create({
+        "url": str, "site": str, "first_seen": str, "last_seen": str, "last_capture": int,
+        "sha256": str, "report_id": int, "gone": int, "gone_since": str,
+    }, pk="url", defaults={"gone": 0})
+    db["documents"].create_index(["site"])
+    db["documents"].create_index(["report_id"])
+
+
+@migrations()
+def m003_reports(db: Database) -> None:
+    db["reports"].create({
+        "id": int, "body_key": str, "agency": str, "level": str, "year": int, "template": str,
+        "title": str, "province": str, "city": str, "county": str, "adcode": str,
+        "published": str, "url": str, "format": str, "consistent": int, "version": int,
+        "first_seen": str, "last_changed": str, "gone": int, "source_id": int,
+    }, pk="id", defaults={"gone": 0}, foreign_keys=[("source_id", "sources", "id")])
+    db["reports"].create_index(["body_key", "year"], unique=True)
+    for column in ("year", "province", "city", "county", "adcode", "level", "template",
+                   "format", "consistent", "gone"):
+        db["reports"].create_index([column])
+    db["report_sources"].create({
+        "id": int, "report_id": int, "url": str, "format": str, "first_seen": str,
+    }, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    db["report_sources"].create_index(["report_id", "url"], unique=True)
+    db["report_versions"].create({
+        "id": int, "report_id": int, "version": int, "capture": int, "run": int,
+        "created_at": str, "parser_version": str, "content_hash": str, "consistent": int,
+        "changes": str, "text": str, "parsed": str,
+    }, pk="id", foreign_keys=[("report_id", "reports", "id"), ("capture", "captures", "id"),
+                              ("run", "crawl_runs", "id")])
+    db["report_versions"].create_index(["report_id", "version"], unique=True)
+    db["report_versions"].create_index(["capture"])
+
+
+_CELL = {"id": int, "report_id": int, "version": int, "current": int, "year": int,
+         "province": str, "city": str, "county": str, "adcode": str}
+
+
+@migrations()
+def m004_fact_tables(db: Database) -> None:
+    tables = {
+        "request_counts": {"row": str, "row_label": str, "column": str, "column_label": str},
+        "proactive_counts": {"item": str, "item_label": str, "metric": str, "metric_label": str},
+        "appeal_counts": {"group": str, "group_label": str, "result": str, "result_label": str},
+    }
+    for name, keys in tables.items():
+        db[name].create(_CELL | keys | {"value": float}, pk="id",
+                        foreign_keys=[("report_id", "reports", "id")])
+        db[name].create_index(["report_id", "version"])
+        for column in ("year", "province", "city", "county", "current", *list(keys)[::2]):
+            db[name].create_index([column])
+    db["checks"].create({
+        "id": int, "report_id": int, "version": int, "current": int, "rule": str, "ok": int,
+        "detail": str,
+    }, pk="id", foreign_keys=[("report_id", "reports", "id")])
+    db["checks"].create_index(["report_id", "version"])
+    db["checks"].create_index(["ok"])
+    db["checks"].create_index(["rule"])
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
