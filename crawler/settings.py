@@ -1,10 +1,58 @@
-"""Scrapy settings shared by every nianbao spider."""
+"""Scrapy settings shared by every nianbao spider: a polite crawler by default.
+
+Each one can be overridden on the command line (`nianbao crawl -s NAME=VALUE`) or per scrapyd job.
+"""
 
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
+USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; annual reports on open government information)"
 ROBOTSTXT_OBEY = True
 # Both consoles accept commands from anyone who can reach the port.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# One or two requests at a time per site. With the asyncio reactor Scrapy does not enforce
+# CONCURRENT_REQUESTS_PER_DOMAIN on its own (field notes), so SiteConcurrencyMiddleware does.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Seconds before the first retry of a request; each further retry waits twice as long.
+NIANBAO_RETRY_BACKOFF = 2.0
+REDIRECT_MAX_TIMES = 10
+# A column's pagination is followed this far and no further (some pagers never end).
+NIANBAO_MAX_LIST_PAGES = 300
+
+COOKIES_ENABLED = True
+HTTPERROR_ALLOW_ALL = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.SiteOffsiteMiddleware": 50,
+    "crawler.middlewares.RetryBackoffMiddleware": 70,
+    "crawler.middlewares.ConditionalRequestMiddleware": 80,
+    "crawler.middlewares.CharsetRepairMiddleware": 650,
+    # Last before the download, so robots.txt fetches and retries never wait on a held slot.
+    "crawler.middlewares.SiteConcurrencyMiddleware": 950,
+}
+ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+
+# The archive file; `nianbao crawl --db` sets it.
+NIANBAO_DB = "archive.db"
+# Worker processes that parse documents off the reactor thread (0: one per CPU).
+NIANBAO_PARSE_WORKERS = 0
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,35 @@
+"""What the spiders yield besides documents (`archive.Fetched`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CrawlError:
+    """A failure worth a `crawl_errors` row; `kind` is one word users can facet on."""
+
+    url: str
+    kind: str
+    message: str
+    site: str
+    status: int | None = None
+
+
+@dataclass
+class SiteLedger:
+    """What one crawl saw of one site, for `crawl_sites` and for marking documents gone."""
+
+    site: str
+    source_id: int | None = None
+    pages: int = 0
+    errors: int = 0
+    list_errors: int = 0
+    blocked: bool = False
+    found_column: bool = False
+    documents: set[str] = field(default_factory=set)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every list page answered, so a document not seen is really gone."""
+        return self.found_column and not self.blocked and self.list_errors == 0

@@ -1,0 +1,130 @@
+"""The archive pipeline: every fetched document into the archive, parsed off the reactor thread.
+
+Parsing runs in worker processes (trafilatura or pdfplumber inside a callback would stall the
+crawl, field notes); the archive is written here, one transaction per document, so a crawl
+killed at any moment leaves a valid archive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import multiprocessing
+import os
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from archive import Archive, Fetched
+from crawler.documents import ErrorPage, document_name, parse_document
+from crawler.items import CrawlError, SiteLedger
+from parsers import NotAReport, ParseError, ScannedDocument
+
+
+class ArchivePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.settings = crawler.settings
+        self.archive: Archive | None = None
+        self.run: int = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
+        self.documents_by_site: defaultdict[str, int] = defaultdict(int)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.archive = Archive(self.settings.get("NIANBAO_DB", "archive.db"))
+        self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
+            region=self.settings.get("NIANBAO_REGION"), url=self.settings.get("NIANBAO_URL"),
+            settings=_politeness(self.settings))
+        workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1
+        # spawn, not fork: a forked reactor thread's state is not safe to inherit.
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, CrawlError):
+            self._record_error(item.url, item.kind, item.message, item.status, item.site)
+        elif isinstance(item, Fetched):
+            await self._store(item)
+        return item
+
+    async def _store(self, fetched: Fetched) -> None:
+        assert self.archive is not None
+        parsed = await self._parse(fetched) if self._changed(fetched) else None
+        stored = self.archive.store(self.run, fetched, parsed)
+        self.documents_by_site[fetched.site] += 1
+        report_id = stored.report_id or self._known_report(fetched.url)
+        if report_id is not None:
+            self.reports_by_site[fetched.site].add(report_id)
+        if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
+            self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
+
+    def _changed(self, fetched: Fetched) -> bool:
+        """Whether the body needs parsing: unchanged bytes were parsed when first captured."""
+        if fetched.status != 200:
+            return False
+        last = self.archive.last_capture(fetched.url) if self.archive else None
+        return last is None or last.get("sha256") != hashlib.sha256(fetched.body).hexdigest()
+
+    async def _parse(self, fetched: Fetched) -> dict | ParseError:
+        assert self.pool is not None
+        name = document_name(fetched.url, fetched.filename)
+        future = self.pool.submit(parse_document, fetched.body, name, fetched.headers.get("content-type"))
+        return await asyncio.wrap_future(future)
+
+    def _known_report(self, url: str) -> int | None:
+        row = self.archive.db.execute("select report_id from documents where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
+        assert self.archive is not None
+        self.archive.record_error(self.run, url, kind, " ".join(message.split()), status=status, site=site)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.archive is None:
+            return
+        ledgers: dict[str, SiteLedger] = getattr(spider, "ledgers", {})
+        for ledger in ledgers.values():
+            self._close_site(ledger)
+        pages = sum(ledger.pages for ledger in ledgers.values())
+        self.archive.finish_run(self.run, status="finished" if reason == "finished" else reason, pages=pages)
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        self.archive.close()
+
+    def _close_site(self, ledger: SiteLedger) -> None:
+        reports = len(self.reports_by_site[ledger.site])
+        self.archive.record_site(self.run, ledger.site, source_id=ledger.source_id, status=_site_status(ledger, reports),
+                                 pages=ledger.pages, documents=self.documents_by_site[ledger.site],
+                                 reports_found=reports, errors=ledger.errors)
+        if ledger.complete:
+            self.archive.mark_gone(self.run, ledger.site, ledger.documents)
+
+
+def _site_status(ledger: SiteLedger, reports: int) -> str:
+    if ledger.blocked:
+        return "blocked"
+    if ledger.pages == 0:
+        return "failed"
+    return "ok" if reports else "empty"
+
+
+def _parse_kind(error: ParseError) -> str:
+    if isinstance(error, ErrorPage):
+        return "error_page"
+    if isinstance(error, ScannedDocument):
+        return "scanned"
+    return "parse"
+
+
+def _politeness(settings: Any) -> dict[str, Any]:
+    names = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
+             "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_TIMES")
+    return {name: settings.get(name) for name in names}

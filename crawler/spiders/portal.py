@@ -1,0 +1,236 @@
+"""The portal spider: from a portal's home page (or its report column) to every report on it.
+
+One spider serves every portal; the CMS adapters in `crawler.listpages` read the list pages.
+Platform spiders (`trs`, `hanweb`, ...) are this spider started with a CMS the registry knows.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from archive import Fetched
+from crawler import discovery, recognise
+from crawler.failures import BLOCKING_STATUSES, classify
+from crawler.items import CrawlError, SiteLedger
+from crawler.listpages import Follow, ListPage, read_list_page
+from crawler.middlewares import site_of
+
+_DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
+_ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+    # The list-page adapter to try first; None lets each page choose (generic discovery).
+    cms: str | None = None
+
+    def __init__(self, url: str | None = None, sources: str | list[dict] | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sources = _load_sources(url, sources)
+        self.ledgers: dict[str, SiteLedger] = {}
+        self.list_pages: Counter[str] = Counter()
+        self.allowed_sites = frozenset(_allowed(url) for source in self.sources for url in _urls_of(source))
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for source in self.sources:
+            start = source.get("report_list_url") or source["portal_url"]
+            ledger = self._ledger(start)
+            ledger.source_id = source.get("id")
+            yield scrapy.Request(start, callback=self.parse_entry, errback=self.on_error,
+                                 meta={"source": source, "column": start, "entry": True})
+
+    # -- finding the report column -------------------------------------------------------
+
+    def parse_entry(self, response: Response) -> Iterator[Any]:
+        """A home page, a 政府信息公开 landing page, or the column itself."""
+        self._count_page(response)
+        if not isinstance(response, TextResponse):
+            return
+        page = self._read_page(response.url, response.text)
+        if discovery.is_column_page(response.text) or self._has_reports(page):
+            yield from self._read_list(response, page)
+            return
+        columns = discovery.find_report_columns(response.url, response.text)
+        for link in columns:
+            yield self._list_request(response, link.url, column=link.url)
+        if columns or response.meta.get("landing"):
+            return
+        landings = discovery.find_disclosure_pages(response.url, response.text)
+        for link in landings[:3]:
+            yield self._request(response, link.url, self.parse_entry, landing=True)
+        if not landings:
+            yield self._error(response.url, "no_report_column", "no link to an annual-report column found")
+
+    @staticmethod
+    def _has_reports(page: ListPage) -> bool:
+        return any(recognise.is_report_title(link.title) for link in page.links)
+
+    # -- list pages ------------------------------------------------------------------------
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        self._count_page(response)
+        if not isinstance(response, TextResponse):
+            return
+        form = response.meta.get("form")
+        page = self._read_page(response.url, response.text) if form is None else \
+            _read_dataproxy(response.url, response.text, form)
+        yield from self._read_list(response, page)
+
+    def _read_page(self, url: str, text: str) -> ListPage:
+        if self.cms:
+            adapter = importlib.import_module(f"crawler.listpages.{self.cms}")
+            if adapter.matches(url, text):
+                return adapter.read(url, text)
+        return read_list_page(url, text)
+
+    def _read_list(self, response: Response, page: ListPage) -> Iterator[Any]:
+        ledger = self._ledger(response.url)
+        ledger.found_column = True
+        if not page.links:
+            ledger.list_errors += 1
+            yield self._error(response.url, "empty_list", f"a {page.cms} list page with no entries")
+        for link in page.links:
+            yield from self._follow_link(response, link.url, link.title)
+        for follow in page.follows:
+            yield from self._follow_list(response, follow)
+
+    def _follow_link(self, response: Response, url: str, title: str) -> Iterator[scrapy.Request]:
+        if recognise.document_kind(url, None, None) in _ATTACHMENT_KINDS or recognise.is_report_title(title):
+            yield self._document_request(response, url)
+        elif recognise.is_subcolumn(title, url):
+            yield self._list_request(response, url, column=url)
+
+    def _follow_list(self, response: Response, follow: Follow) -> Iterator[Any]:
+        column = response.meta.get("column", response.url)
+        self.list_pages[column] += 1
+        limit = self.settings.getint("NIANBAO_MAX_LIST_PAGES", 300)
+        if self.list_pages[column] == limit:
+            self._ledger(response.url).list_errors += 1
+            yield self._error(follow.url, "pagination_limit", f"more than {limit} list pages in column {column}")
+        if self.list_pages[column] >= limit:
+            return
+        form = dict(_parse_form(follow.body)) if follow.method == "POST" and follow.body else None
+        yield self._request(response, follow.url, self.parse_list, method=follow.method, body=follow.body,
+                            headers=dict(follow.headers) or _form_headers(follow), column=column,
+                            form=form if form is not None else response.meta.get("form"))
+
+    # -- documents -------------------------------------------------------------------------
+
+    def parse_document(self, response: Response) -> Iterator[Any]:
+        self._count_page(response)
+        ledger = self._ledger(response.url)
+        ledger.documents.add(response.url)
+        yield self._fetched(response)
+        if response.status == 200 and isinstance(response, TextResponse) and not response.meta.get("attachment"):
+            for link in recognise.attachment_links(response.url, response.text):
+                yield self._document_request(response, link.url, attachment=True)
+
+    def _fetched(self, response: Response) -> Fetched:
+        source = response.meta.get("source") or {}
+        disposition = response.headers.get(b"Content-Disposition")
+        return Fetched(
+            url=response.url, status=response.status, body=response.body if response.status == 200 else b"",
+            headers=_headers(response), fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            site=site_of(response.url),
+            filename=recognise.filename_from_disposition(disposition) if disposition else None,
+            referer=_text(response.request.headers.get(b"Referer")) if response.request else None,
+            source_id=source.get("id"), region=source.get("region"))
+
+    # -- failures --------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> Iterator[CrawlError]:
+        request = failure.request
+        classified = classify(failure)
+        if classified is None:
+            return
+        kind, status, message = classified
+        ledger = self._ledger(request.url)
+        ledger.errors += 1
+        if status in BLOCKING_STATUSES:
+            ledger.blocked = True
+        if not request.meta.get("document"):
+            ledger.list_errors += 1
+        yield self._error(request.url, kind, message, status)
+
+    def _error(self, url: str, kind: str, message: str, status: int | None = None) -> CrawlError:
+        return CrawlError(url=url, kind=kind, message=message, site=site_of(url), status=status)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _ledger(self, url: str) -> SiteLedger:
+        site = site_of(url)
+        if site not in self.ledgers:
+            self.ledgers[site] = SiteLedger(site)
+        return self.ledgers[site]
+
+    def _count_page(self, response: Response) -> None:
+        self._ledger(response.url).pages += 1
+
+    def _request(self, response: Response, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+        options = {key: meta.pop(key) for key in ("method", "body", "headers") if key in meta}
+        carried = {"source": response.meta.get("source"), "column": response.meta.get("column")}
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=carried | meta, **options)
+
+    def _list_request(self, response: Response, url: str, column: str) -> scrapy.Request:
+        return self._request(response, url, self.parse_list, column=column)
+
+    def _document_request(self, response: Response, url: str, attachment: bool = False) -> scrapy.Request:
+        request = self._request(response, url, self.parse_document, attachment=attachment, **_DOCUMENT_META)
+        request.headers.setdefault(b"Referer", response.url.encode())
+        return request
+
+
+def _load_sources(url: str | None, sources: str | list[dict] | None) -> list[dict]:
+    if isinstance(sources, str):
+        sources = json.loads(sources)
+    if sources:
+        return list(sources)
+    if url:
+        return [{"id": None, "portal_url": url, "report_list_url": None, "region": None}]
+    raise ValueError("give the spider a portal: -a url=URL, or sources (JSON) from the registry")
+
+
+def _urls_of(source: dict) -> list[str]:
+    return [u for u in (source.get("portal_url"), source.get("report_list_url")) if u]
+
+
+def _allowed(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return host.removeprefix("www."), parts.port
+
+
+def _read_dataproxy(url: str, text: str, form: dict[str, str]) -> ListPage:
+    from crawler.listpages import hanweb
+
+    return hanweb.read_dataproxy(url, text, form)
+
+
+def _parse_form(body: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(body, keep_blank_values=True)
+
+
+def _form_headers(follow: Follow) -> dict[str, str]:
+    return {"Content-Type": "application/x-www-form-urlencoded"} if follow.method == "POST" else {}
+
+
+def _headers(response: Response) -> dict[str, str]:
+    wanted = ("etag", "last-modified", "content-type", "content-disposition", "content-length")
+    return {name: _text(response.headers.get(name)) for name in wanted if response.headers.get(name)}
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("latin-1") if value is not None else None
