@@ -34,6 +34,129 @@ def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
     sys.exit(1 if failed else 0)
 
 
+DEFAULT_DB = "archive.db"
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, help="The archive (SQLite file).")
+
+
+@cli.command()
+@click.option("--region", help="A region's name or division code, at any level (白山市, 220602, 吉林省).")
+@click.option("--url", help="One portal's home page or report column; needs no registry.")
+@db_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Override a Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
+def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ...]) -> None:
+    """Crawl portals for annual reports into the versioned archive."""
+    from crawler.runner import CrawlSetupError, crawl as run_crawl
+
+    if bool(region) == bool(url):
+        raise click.UsageError("give exactly one of --region and --url")
+    try:
+        result = run_crawl(db, region=region, url=url, overrides=_settings(overrides))
+    except CrawlSetupError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    for site in result.sites:
+        click.echo(f"{site['site']}: {site['status']}, {site['pages']} pages, "
+                   f"{site['reports_found']} reports, {site['errors']} errors")
+    unhealthy = [site for site in result.sites if site["status"] != "ok"]
+    for site in unhealthy:
+        click.echo(f"{site['site']}: {site['status']} (see crawl_errors, run {result.run})", err=True)
+    sys.exit(1 if unhealthy or not result.sites else 0)
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        if not equals or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=VALUE", param_hint="-s")
+        settings[name.strip()] = value
+    return settings
+
+
+@cli.group()
+def sources() -> None:
+    """The source registry: which portal serves which region."""
+
+
+@sources.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def sources_import(file: str, db: str) -> None:
+    """Import a portal list (website-gov.xlsx or county_portals_with_adcode.csv shape)."""
+    from archive import Archive
+    from crawler.sources import SourceListError, import_sources
+
+    archive = Archive(db)
+    try:
+        result = import_sources(archive.db, file)
+    except SourceListError as error:
+        click.echo(_one_line(str(error)), err=True)
+        sys.exit(1)
+    finally:
+        archive.close()
+    click.echo(f"{file}: {result.added} added, {result.updated} updated, "
+               f"{len(result.unresolved)} without a division code")
+
+
+@sources.command("list")
+@click.option("--region", help="A region's name or division code.")
+@db_option
+def sources_list(region: str | None, db: str) -> None:
+    """Show the portals in the registry, or in one region."""
+    from archive import Archive
+    from crawler.sources import RegionError, find_sources, format_sources
+
+    archive = Archive(db)
+    try:
+        click.echo(format_sources(find_sources(archive.db, region)))
+    except RegionError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    finally:
+        archive.close()
+
+
+@cli.command()
+@db_option
+def reparse(db: str) -> None:
+    """Parse the stored bytes again with this parser; record versions only where results changed."""
+    from archive import Archive
+    from archive.reparse import reparse as run_reparse
+
+    archive = _existing_archive(db)
+    try:
+        counts = run_reparse(archive)
+    finally:
+        archive.close()
+    click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=5, show_default=True, help="How many recent runs to show.")
+def status(db: str, limit: int) -> None:
+    """The latest crawl runs, and any site that gave fewer reports than before."""
+    from archive.status import format_status, status as archive_status
+
+    archive = _existing_archive(db)
+    try:
+        click.echo(format_status(archive_status(archive, limit=limit)))
+    finally:
+        archive.close()
+
+
+def _existing_archive(db: str):
+    from pathlib import Path
+
+    from archive import Archive
+
+    if not Path(db).is_file():
+        click.echo(f"{db}: no such archive", err=True)
+        sys.exit(1)
+    return Archive(db)
+
+
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 

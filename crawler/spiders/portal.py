@@ -26,6 +26,7 @@ from crawler.listpages import Follow, ListPage, read_list_page
 from crawler.middlewares import site_of
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
+_ADAPTER_NAMES = frozenset({"trs", "hanweb", "epoint", "pager"})
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
 
 
@@ -57,7 +58,7 @@ class PortalSpider(scrapy.Spider):
         self._count_page(response)
         if not isinstance(response, TextResponse):
             return
-        page = self._read_page(response.url, response.text)
+        page = self._read_page(response)
         if discovery.is_column_page(response.text) or self._has_reports(page):
             yield from self._read_list(response, page)
             return
@@ -83,13 +84,15 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         form = response.meta.get("form")
-        page = self._read_page(response.url, response.text) if form is None else \
+        page = self._read_page(response) if form is None else \
             _read_dataproxy(response.url, response.text, form)
         yield from self._read_list(response, page)
 
-    def _read_page(self, url: str, text: str) -> ListPage:
-        if self.cms:
-            adapter = importlib.import_module(f"crawler.listpages.{self.cms}")
+    def _read_page(self, response: TextResponse) -> ListPage:
+        url, text = response.url, response.text
+        cms = (response.meta.get("source") or {}).get("cms") or self.cms
+        if cms in _ADAPTER_NAMES:
+            adapter = importlib.import_module(f"crawler.listpages.{cms}")
             if adapter.matches(url, text):
                 return adapter.read(url, text)
         return read_list_page(url, text)

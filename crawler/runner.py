@@ -1,0 +1,83 @@
+"""Run one crawl in this process: the Python twin of `nianbao crawl`.
+
+A crawl of a region takes its portals from the source registry; a crawl of a URL needs none.
+Scrapyd users schedule the `portal` spider (or a platform spider) with the same arguments.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from archive import Archive
+
+
+class CrawlSetupError(Exception):
+    """The crawl cannot start: no portal for the region, a bad URL, a bad setting."""
+
+
+@dataclass
+class CrawlResult:
+    run: int
+    sites: list[dict[str, Any]]
+
+
+def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("LOG_LEVEL", "WARNING", priority="project")
+    settings.set("NIANBAO_DB", db, priority="cmdline")
+    settings.update(overrides or {}, priority="cmdline")
+    return settings
+
+
+def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
+    if url:
+        if not url.startswith(("http://", "https://")):
+            raise CrawlSetupError(f"{url}: not an http(s) URL")
+        return [{"id": None, "portal_url": url, "report_list_url": None, "cms": None, "region": None}]
+    from crawler.sources import RegionError, find_sources
+
+    try:
+        rows = find_sources(archive.db, region)
+    except RegionError as error:
+        raise CrawlSetupError(str(error)) from None
+    if not rows:
+        raise CrawlSetupError(f"{region}: no portal in the source registry for this region "
+                              "(import a portal list first: nianbao sources import FILE)")
+    return [_spider_source(row) for row in rows]
+
+
+def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
+    region = {key: row.get(key) for key in ("province", "city", "county", "adcode")}
+    return {"id": row["id"], "portal_url": row["portal_url"], "report_list_url": row.get("report_list_url"),
+            "cms": row.get("cms"), "region": region if row.get("adcode") else None}
+
+
+def crawl(db: str, *, region: str | None = None, url: str | None = None,
+          overrides: dict[str, str] | None = None) -> CrawlResult:
+    """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
+    archive = Archive(db)
+    try:
+        sources = sources_for(archive, region, url)
+        settings = crawl_settings(db, overrides)
+        run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
+    finally:
+        archive.close()
+    settings.set("NIANBAO_RUN", run, priority="cmdline")
+    process = CrawlerProcess(settings, install_root_handler=True)
+    process.crawl("portal", sources=json.dumps(sources, ensure_ascii=False))
+    process.start()
+    return CrawlResult(run=run, sites=_sites_of(db, run))
+
+
+def _sites_of(db: str, run: int) -> list[dict[str, Any]]:
+    archive = Archive(db)
+    try:
+        return list(archive.db.query("select * from crawl_sites where run = ? order by site", [run]))
+    finally:
+        archive.close()
