@@ -114,5 +114,45 @@ def m004_fact_tables(db: Database) -> None:
     db["checks"].create_index(["rule"])
 
 
+@migrations()
+def m005_capture_outcomes(db: Database) -> None:
+    # What store() made of each capture, so a run's counts come from its own rows.
+    db["captures"].add_column("document", str)
+    db["captures"].add_column("report_id", int)
+    db["captures"].add_column("report", str)
+    db["captures"].create_index(["report_id"])
+    # The content hash each source last parsed to: changed bytes that parse the same add nothing.
+    db["report_sources"].add_column("content_hash", str)
+    db["report_sources"].add_column("last_capture", int)
+    db["report_sources"].create_index(["url"])
+    # The registry's region and source of a capture, so a re-parse files it under the same body.
+    db["captures"].add_column("source_id", int)
+    db["captures"].add_column("region", str)
+
+
+@migrations()
+def m006_report_summary(db: Database) -> None:
+    # Correlated look-ups on (report_id, version) keep a page of the view cheap on a large
+    # archive; the counts are whole numbers, so they read as such in CSV.
+    request = ("(SELECT CAST(value AS INTEGER) FROM request_counts c WHERE c.report_id = r.id"
+               " AND c.version = r.version AND c.\"row\" = '{}' AND c.\"column\" = 'total')")
+    appeal = ("(SELECT CAST(value AS INTEGER) FROM appeal_counts c WHERE c.report_id = r.id"
+              " AND c.version = r.version AND c.\"group\" = '{}' AND c.result = 'total')")
+    db.create_view("report_summary", f"""
+        SELECT r.id, r.agency, r.level, r.province, r.city, r.county, r.adcode, r.year,
+               r.template, r.format, r.published, r.url,
+               {request.format("new")} AS requests_new,
+               {request.format("carried_over")} AS requests_carried_over,
+               {request.format("total")} AS requests_handled,
+               {request.format("granted")} AS requests_granted,
+               {request.format("partial")} AS requests_partial,
+               {request.format("carried_forward")} AS requests_carried_forward,
+               {appeal.format("review")} AS review_total,
+               {appeal.format("litigation_direct")} AS litigation_direct_total,
+               {appeal.format("litigation_after_review")} AS litigation_after_review_total,
+               r.consistent, r.version, r.gone
+        FROM reports r""")
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

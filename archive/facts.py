@@ -1,0 +1,128 @@
+"""A report's tables as long rows, one per cell, with the printed Chinese labels.
+
+Long rows let Datasette facet by row, column, year and region without knowing the layout of
+either official template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+REQUEST_ROWS = {
+    "new": "本年新收政府信息公开申请数量",
+    "carried_over": "上年结转政府信息公开申请数量",
+    "granted": "予以公开",
+    "partial": "部分公开",
+    "denied.state_secret": "不予公开：属于国家秘密",
+    "denied.prohibited": "不予公开：其他法律行政法规禁止公开",
+    "denied.security_stability": "不予公开：危及“三安全一稳定”",
+    "denied.third_party": "不予公开：保护第三方合法权益",
+    "denied.internal_affairs": "不予公开：属于三类内部事务信息",
+    "denied.process_info": "不予公开：属于四类过程性信息",
+    "denied.enforcement_files": "不予公开：属于行政执法案卷",
+    "denied.query": "不予公开：属于行政查询事项",
+    "unable.not_held": "无法提供：本机关不掌握相关政府信息",
+    "unable.needs_creation": "无法提供：没有现成信息需要另行制作",
+    "unable.unclear": "无法提供：补正后申请内容仍不明确",
+    "rejected.petition": "不予处理：信访举报投诉类申请",
+    "rejected.duplicate": "不予处理：重复申请",
+    "rejected.publication": "不予处理：要求提供公开出版物",
+    "rejected.excessive": "不予处理：无正当理由大量反复申请",
+    "rejected.confirmation": "不予处理：要求行政机关确认或重新出具已获取信息",
+    "other": "其他处理",
+    "other.no_correction": "其他处理：申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other.unpaid_fee": "其他处理：申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "other.other": "其他处理：其他",
+    "total": "总计",
+    "carried_forward": "结转下年度继续办理",
+}
+REQUEST_COLUMNS = {
+    "natural_person": "自然人", "commercial": "商业企业", "research": "科研机构",
+    "nonprofit": "社会公益组织", "legal_service": "法律服务机构", "other_org": "其他", "total": "总计",
+}
+APPEAL_GROUPS = {
+    "review": "行政复议", "litigation_direct": "行政诉讼：未经复议直接起诉",
+    "litigation_after_review": "行政诉讼：复议后起诉",
+}
+APPEAL_RESULTS = {
+    "upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计",
+}
+PROACTIVE_ITEMS = {
+    "regulations": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
+    "fees": "行政事业性收费", "procurement": "政府集中采购",
+}
+PROACTIVE_METRICS = {
+    "new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
+    "issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数",
+    "prev_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
+    "items": "采购项目数量", "amount": "采购总金额",
+}
+# The 2021 format renamed a few of the 2019 labels.
+_PROACTIVE_2021 = {
+    ("item", "normative_documents"): "行政规范性文件",
+    ("metric", "decisions"): "本年处理决定数量",
+}
+
+FACT_TABLES = ("request_counts", "proactive_counts", "appeal_counts", "checks")
+REGION_COLUMNS = ("province", "city", "county", "adcode")
+
+
+def _cells(table: dict) -> Iterator[tuple[str, str, object]]:
+    for row, columns in (table or {}).items():
+        if isinstance(columns, dict):
+            for column, value in columns.items():
+                yield row, column, value
+        else:  # a bare figure (pre-2019 tables) is a row with one unnamed column
+            yield row, "", columns
+
+
+def _number(value: object) -> float | int | None:
+    # Empty cells stay NULL: "not printed" is not 0.
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _proactive_label(kind: str, key: str, item: str, template: str | None) -> str:
+    if kind == "metric" and key == "amount":  # 2019 prints it for procurement, 2021 for fees
+        return "采购总金额" if item == "procurement" else "本年收费金额（万元）"
+    if template == "2021" and (kind, key) in _PROACTIVE_2021:
+        return _PROACTIVE_2021[(kind, key)]
+    labels = PROACTIVE_ITEMS if kind == "item" else PROACTIVE_METRICS
+    return labels.get(key, key)
+
+
+def request_rows(parsed: dict) -> list[dict]:
+    return [{"row": row, "row_label": REQUEST_ROWS.get(row, row), "column": column,
+             "column_label": REQUEST_COLUMNS.get(column, column), "value": _number(value)}
+            for row, column, value in _cells(parsed.get("requests"))]
+
+
+def proactive_rows(parsed: dict) -> list[dict]:
+    template = parsed.get("template")
+    return [{"item": item, "item_label": _proactive_label("item", item, item, template),
+             "metric": metric, "metric_label": _proactive_label("metric", metric, item, template),
+             "value": _number(value)}
+            for item, metric, value in _cells(parsed.get("proactive"))]
+
+
+def appeal_rows(parsed: dict) -> list[dict]:
+    return [{"group": group, "group_label": APPEAL_GROUPS.get(group, group), "result": result,
+             "result_label": APPEAL_RESULTS.get(result, result), "value": _number(value)}
+            for group, result, value in _cells(parsed.get("appeals"))]
+
+
+def check_rows(parsed: dict) -> list[dict]:
+    return [{"rule": check.get("rule"), "ok": None if check.get("ok") is None else int(bool(check["ok"])),
+             "detail": check.get("detail")} for check in parsed.get("checks") or []]
+
+
+def fact_rows(parsed: dict, report_id: int, version: int, region: dict) -> dict[str, list[dict]]:
+    """Rows for each fact table, stamped with the report, version and (for cells) year and region."""
+    stamp = {"report_id": report_id, "version": version, "current": 1}
+    cell_stamp = stamp | {"year": parsed.get("year")} | {key: region.get(key) for key in REGION_COLUMNS}
+    return {
+        "request_counts": [cell_stamp | row for row in request_rows(parsed)],
+        "proactive_counts": [cell_stamp | row for row in proactive_rows(parsed)],
+        "appeal_counts": [cell_stamp | row for row in appeal_rows(parsed)],
+        "checks": [stamp | row for row in check_rows(parsed)],
+    }

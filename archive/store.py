@@ -1,0 +1,327 @@
+"""The archive writer: every fetch, every distinct body of bytes, every version of a report.
+
+Nothing is overwritten or deleted. One fetch is stored in one transaction, so a process killed
+at any moment leaves either all of a fetch or none of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import sqlite_utils
+
+from parsers import PARSER_VERSION
+
+from .facts import FACT_TABLES, fact_rows
+from .identity import body_key, level, region_of
+from .schema import migrate
+from .versions import SECTIONS, content_hash, diff, same_report_elsewhere
+
+# SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
+_CHUNK = 500
+
+
+@dataclass
+class Fetched:
+    """One fetch of a document URL (a report page or an attachment)."""
+    url: str
+    status: int                # 200, or 304 (not modified: body is b"")
+    body: bytes
+    headers: dict[str, str]    # lower-case names
+    fetched_at: str            # ISO 8601 UTC
+    site: str                  # "scheme://host[:port]"
+    filename: str | None = None
+    referer: str | None = None
+    source_id: int | None = None
+    region: dict | None = None  # from the source registry; beats the parsed region
+
+
+@dataclass
+class Stored:
+    capture_id: int
+    document: str              # "new" | "changed" | "unchanged" | "not_modified"
+    report_id: int | None
+    report: str | None         # "new" | "changed" | "unchanged" | None
+
+
+@dataclass
+class _Origin:
+    """Where a parse came from: what a report needs to know about its capture."""
+    capture_id: int
+    url: str
+    fetched_at: str
+    region: dict | None
+    source_id: int | None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _flag(value: object) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def _chunks(items: list, size: int = _CHUNK) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+class Archive:
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.db = sqlite_utils.Database(path)
+        # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
+        self.db.execute("PRAGMA busy_timeout = 30000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
+        return next(self.db.query(sql, params), None)
+
+    # Runs, sites and errors
+
+    def start_run(self, *, region: str | None = None, url: str | None = None,
+                  settings: dict | None = None) -> int:
+        row = {"started": now(), "status": "running", "region": region, "url": url,
+               "parser_version": PARSER_VERSION,
+               "settings": json.dumps(settings, ensure_ascii=False) if settings is not None else None}
+        return int(self.db["crawl_runs"].insert(row).last_pk)
+
+    def finish_run(self, run: int, *, status: str = "finished", pages: int = 0) -> None:
+        counts = self._one("""
+            SELECT coalesce(sum(document = 'new'), 0) AS documents_new,
+                   coalesce(sum(document = 'changed'), 0) AS documents_changed,
+                   coalesce(sum(document IN ('unchanged', 'not_modified')), 0) AS documents_unchanged,
+                   count(DISTINCT report_id) AS reports_found,
+                   count(DISTINCT CASE WHEN report = 'new' THEN report_id END) AS reports_new,
+                   count(DISTINCT CASE WHEN report = 'changed' THEN report_id END) AS reports_changed
+            FROM captures WHERE run = ?""", [run]) or {}
+        errors = self._one("SELECT count(*) AS errors, count(DISTINCT url) AS documents_failed "
+                           "FROM crawl_errors WHERE run = ?", [run]) or {}
+        with self.db.atomic():
+            self.db["crawl_runs"].update(run, {"finished": now(), "status": status, "pages": pages,
+                                               **counts, **errors})
+
+    def record_site(self, run: int, site: str, *, source_id: int | None, status: str, pages: int,
+                    documents: int, reports_found: int, errors: int) -> None:
+        with self.db.atomic():
+            self.db.execute("""
+                INSERT INTO crawl_sites (run, site, source_id, status, pages, documents, reports_found, errors)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (run, site) DO UPDATE SET source_id = excluded.source_id,
+                    status = excluded.status, pages = excluded.pages, documents = excluded.documents,
+                    reports_found = excluded.reports_found, errors = excluded.errors""",
+                [run, site, source_id, status, pages, documents, reports_found, errors])
+
+    def record_error(self, run: int, url: str, kind: str, message: str, *,
+                     status: int | None = None, site: str | None = None) -> None:
+        with self.db.atomic():
+            self.db["crawl_errors"].insert({"run": run, "at": now(), "site": site, "url": url,
+                                            "kind": kind, "status": status, "message": message})
+
+    def last_capture(self, url: str) -> dict | None:
+        return self._one("SELECT * FROM captures WHERE url = ? AND not_modified = 0 "
+                         "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
+
+    # One fetch
+
+    def store(self, run: int, fetched: Fetched, parsed: dict | BaseException | None) -> Stored:
+        with self.db.atomic():
+            before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
+            capture_id, sha256, document = self._capture(run, fetched, before)
+            report_id, report = (before or {}).get("report_id"), None
+            if isinstance(parsed, BaseException):
+                report_id = None
+            elif isinstance(parsed, dict):
+                origin = _Origin(capture_id, fetched.url, fetched.fetched_at, fetched.region,
+                                 fetched.source_id)
+                report_id, report = self._record(run, origin, parsed)
+            self.db["captures"].update(capture_id, {"report_id": report_id, "report": report})
+            self._see_document(fetched, capture_id, sha256, report_id)
+        return Stored(capture_id, document, report_id, report)
+
+    def _capture(self, run: int, fetched: Fetched, before: dict | None) -> tuple[int, str | None, str]:
+        if fetched.status == 304:
+            # Not modified: the bytes are the ones this URL last had.
+            sha256, size = (before or {}).get("sha256"), None
+            document = "not_modified"
+        else:
+            sha256, size = self._blob(fetched.body), len(fetched.body)
+            document = "new" if before is None else (
+                "unchanged" if before.get("sha256") == sha256 else "changed")
+        headers = fetched.headers or {}
+        row = {"run": run, "url": fetched.url, "fetched_at": fetched.fetched_at,
+               "status": fetched.status, "etag": headers.get("etag"),
+               "last_modified": headers.get("last-modified"),
+               "content_type": headers.get("content-type"), "filename": fetched.filename,
+               "sha256": sha256, "size": size, "not_modified": int(fetched.status == 304),
+               "referer": fetched.referer, "site": fetched.site, "document": document,
+               "source_id": fetched.source_id,
+               "region": json.dumps(fetched.region, ensure_ascii=False) if fetched.region else None}
+        return int(self.db["captures"].insert(row).last_pk), sha256, document
+
+    def _blob(self, body: bytes) -> str:
+        sha256 = hashlib.sha256(body).hexdigest()
+        if self._one("SELECT 1 AS found FROM blobs WHERE sha256 = ?", [sha256]) is None:
+            self.db["blobs"].insert({"sha256": sha256, "size": len(body), "compression": "zlib",
+                                     "content": zlib.compress(body, 6)})
+        return sha256
+
+    def _see_document(self, fetched: Fetched, capture_id: int, sha256: str | None,
+                      report_id: int | None) -> None:
+        self.db.execute("""
+            INSERT INTO documents (url, site, first_seen, last_seen, last_capture, sha256, report_id, gone)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+            ON CONFLICT (url) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen,
+                last_capture = excluded.last_capture, sha256 = coalesce(excluded.sha256, sha256),
+                report_id = excluded.report_id, gone = 0, gone_since = NULL""",
+            [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at, capture_id, sha256,
+             report_id])
+        # A source seen again brings its reports back.
+        self.db.execute("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
+                        "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
+
+    # Stored bytes, filed again (re-parse)
+
+    def blob(self, sha256: str) -> bytes | None:
+        row = self._one("SELECT compression, content FROM blobs WHERE sha256 = ?", [sha256])
+        if row is None:
+            return None
+        return zlib.decompress(row["content"]) if row["compression"] == "zlib" else row["content"]
+
+    def file_parse(self, run: int | None, capture_id: int, parsed: dict) -> tuple[int, str]:
+        """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
+        with self.db.atomic():
+            capture = self._one("SELECT * FROM captures WHERE id = ?", [capture_id])
+            region = json.loads(capture["region"]) if capture["region"] else None
+            origin = _Origin(capture_id, capture["url"], capture["fetched_at"], region,
+                             capture["source_id"])
+            report_id, state = self._record(run, origin, parsed)
+            self.db.execute("UPDATE documents SET report_id = ? WHERE url = ?", [report_id, capture["url"]])
+        return report_id, state
+
+    # Reports and versions
+
+    def _record(self, run: int | None, origin: _Origin, parsed: dict) -> tuple[int, str]:
+        """File a parse under its body and year: a new report, a new version, or nothing new."""
+        region = region_of(origin.region, parsed.get("region"))
+        key = body_key(parsed.get("agency"), region)
+        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.get("year")])
+        digest = content_hash(parsed)
+        if found is None:
+            report_id = self._new_report(key, origin, parsed)
+            self._add_version(run, report_id, 0, origin, parsed, digest, region, None)
+            state = "new"
+        elif self._adds_nothing(found["id"], found["version"], origin.url, parsed, digest):
+            report_id, state = found["id"], "unchanged"
+        else:
+            report_id, state = found["id"], "changed"
+            previous = self._version(report_id, found["version"])
+            self._add_version(run, report_id, found["version"], origin, parsed, digest, region,
+                              json.loads(previous["parsed"]))
+        self._note_source(report_id, origin, parsed, digest)
+        return report_id, state
+
+    def _version(self, report_id: int, version: int) -> dict:
+        return self._one("SELECT v.*, c.url AS url FROM report_versions v LEFT JOIN captures c "
+                         "ON c.id = v.capture WHERE v.report_id = ? AND v.version = ?",
+                         [report_id, version])
+
+    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: dict, digest: str) -> bool:
+        current = self._version(report_id, version)
+        if current["content_hash"] == digest:
+            return True
+        source = self._one("SELECT content_hash FROM report_sources WHERE report_id = ? AND url = ?",
+                           [report_id, url])
+        if source is not None and source["content_hash"] == digest:
+            return True  # this source's bytes changed, its content did not
+        # Another source of the same figures (the PDF beside the HTML page) is a source, not a
+        # version; the source that made the current version always versions its changes.
+        return url != current["url"] and same_report_elsewhere(parsed, json.loads(current["parsed"]))
+
+    def _new_report(self, key: str, origin: _Origin, parsed: dict) -> int:
+        row = {"body_key": key, "year": parsed.get("year"), "url": origin.url,
+               "first_seen": origin.fetched_at, "version": 0, "gone": 0}
+        return int(self.db["reports"].insert(row).last_pk)
+
+    def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
+                     parsed: dict, digest: str, region: dict, previous: dict | None) -> None:
+        version = previous_version + 1
+        self.db["report_versions"].insert({
+            "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
+            "created_at": now(), "parser_version": parsed.get("parser_version") or PARSER_VERSION,
+            "content_hash": digest, "consistent": _flag(parsed.get("consistent")),
+            "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
+            "text": _text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
+        self._replace_facts(report_id, version, parsed, region)
+        self.db["reports"].update(report_id, _current_values(parsed, region, version, origin))
+
+    def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict) -> None:
+        # The previous version's rows stay, marked as history.
+        for table in FACT_TABLES:
+            self.db.execute(f"UPDATE [{table}] SET current = 0 WHERE report_id = ? AND current = 1",
+                            [report_id])
+        for table, rows in fact_rows(parsed, report_id, version, region).items():
+            if rows:
+                self.db[table].insert_all(rows, batch_size=1000)
+
+    def _note_source(self, report_id: int, origin: _Origin, parsed: dict, digest: str) -> None:
+        self.db.execute("""
+            INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
+                content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
+            [report_id, origin.url, parsed.get("format"), origin.fetched_at, digest, origin.capture_id])
+        self.db.execute("UPDATE reports SET gone = 0 WHERE id = ? AND gone = 1", [report_id])
+
+    # Documents that vanished
+
+    def mark_gone(self, run: int, site: str, seen_urls: set[str]) -> list[str]:
+        """Documents of ``site`` a complete run did not see are gone; so are reports left with
+        no source that is not gone."""
+        with self.db.atomic():
+            known = [row["url"] for row in self.db.query(
+                "SELECT url FROM documents WHERE site = ? AND gone = 0", [site])]
+            gone = [url for url in known if url not in seen_urls]
+            when = now()
+            self.db.conn.executemany("UPDATE documents SET gone = 1, gone_since = ? WHERE url = ?",
+                                     [(when, url) for url in gone])
+            for chunk in _chunks(gone):
+                self._mark_reports_gone(chunk)
+        return gone
+
+    def _mark_reports_gone(self, urls: list[str]) -> None:
+        marks = ", ".join("?" * len(urls))
+        self.db.execute(f"""
+            UPDATE reports SET gone = 1
+            WHERE gone = 0 AND id IN (SELECT report_id FROM report_sources WHERE url IN ({marks}))
+              AND NOT EXISTS (SELECT 1 FROM report_sources s JOIN documents d ON d.url = s.url
+                              WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
+
+
+def _text(parsed: dict) -> str:
+    sections = parsed.get("sections") or {}
+    return "\n\n".join(sections[name] for name in SECTIONS if sections.get(name))
+
+
+def _current_values(parsed: dict, region: dict, version: int, origin: _Origin) -> dict:
+    """The reports row's view of its current version."""
+    values = {
+        "agency": parsed.get("agency"), "level": level(parsed.get("agency"), region),
+        "template": parsed.get("template"), "title": parsed.get("title"),
+        "published": parsed.get("published"), "format": parsed.get("format"),
+        "consistent": _flag(parsed.get("consistent")), "version": version,
+        "last_changed": origin.fetched_at, "gone": 0,
+        **{key: region.get(key) for key in ("province", "city", "county", "adcode")},
+    }
+    if origin.source_id is not None:
+        values["source_id"] = origin.source_id
+    return values

@@ -1,0 +1,87 @@
+"""When two parses are the same report content, and what changed between two versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+
+TABLES = ("proactive", "requests", "appeals")
+SECTIONS = ("overview", "proactive", "requests", "appeals", "problems", "other")
+# Metadata a reader notices; the file name and format are properties of the source, not the content.
+_META = ("title", "agency", "published", "template", "year", "consistent")
+_SPACE = re.compile(r"\s+")
+
+
+def _squeeze(text: str | None) -> str:
+    # Extractors differ in line breaks and padding, never in the words themselves.
+    return _SPACE.sub("", text or "")
+
+
+def content(parsed: dict) -> dict:
+    """The part of a report that makes it this report: tables, template, year, prose."""
+    sections = parsed.get("sections") or {}
+    return {
+        "year": parsed.get("year"),
+        "template": parsed.get("template"),
+        **{table: parsed.get(table) or {} for table in TABLES},
+        "sections": {name: _squeeze(sections.get(name)) for name in SECTIONS},
+    }
+
+
+def content_hash(parsed: dict) -> str:
+    canonical = json.dumps(content(parsed), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def tables_of(parsed: dict) -> dict:
+    return {table: parsed.get(table) or {} for table in TABLES}
+
+
+def has_tables(parsed: dict) -> bool:
+    return any(parsed.get(table) for table in TABLES)
+
+
+def same_report_elsewhere(candidate: dict, current: dict) -> bool:
+    """True when ``candidate`` (another source) adds nothing to the current version's figures:
+    the same tables, or no tables where the current version has them (an HTML page whose
+    PDF attachment carries the tables)."""
+    if tables_of(candidate) == tables_of(current):
+        return True
+    return not has_tables(candidate) and has_tables(current)
+
+
+def diff(old: dict, new: dict) -> list[dict]:
+    """Cells and metadata that differ, old → new, in table order."""
+    changes = [{"field": key, "from": old.get(key), "to": new.get(key)}
+               for key in _META if old.get(key) != new.get(key)]
+    for table in TABLES:
+        changes += _table_diff(table, old.get(table) or {}, new.get(table) or {})
+    changes += _sections_diff(old.get("sections") or {}, new.get("sections") or {})
+    return changes
+
+
+def _table_diff(table: str, old: dict, new: dict) -> list[dict]:
+    changes = []
+    for row in _ordered_union(old, new):
+        old_row, new_row = _as_row(old.get(row)), _as_row(new.get(row))
+        for column in _ordered_union(old_row, new_row):
+            before, after = old_row.get(column), new_row.get(column)
+            if before != after:
+                changes.append({"table": table, "row": row, "column": column,
+                                "from": before, "to": after})
+    return changes
+
+
+def _as_row(value: object) -> dict:
+    # Pre-2019 figures may be a bare value rather than a row of columns.
+    return value if isinstance(value, dict) else ({} if value is None else {"": value})
+
+
+def _sections_diff(old: dict, new: dict) -> list[dict]:
+    return [{"section": name, "changed": True} for name in SECTIONS
+            if _squeeze(old.get(name)) != _squeeze(new.get(name))]
+
+
+def _ordered_union(first: dict, second: dict) -> list[str]:
+    return list(first) + [key for key in second if key not in first]
