@@ -214,12 +214,12 @@ def import_sources(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
 
         migrate(db)
     table = db["sources"]
-    existing = {row["portal_url"]: row for row in table.rows}
     result = ImportResult(added=0, updated=0, unresolved=[])
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     seen: dict[str, str] = {}
     new: list[dict] = []
     with db.atomic():
+        existing = {row["portal_url"]: row for row in table.rows}
         for row in rows:
             if _skip(row, seen, result):
                 continue
