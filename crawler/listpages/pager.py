@@ -1,0 +1,327 @@
+"""Generic list pages ("下一页" links, ?page=N, index_N.html), and the HTML helpers the
+CMS adapters share: parsing, link titles, dates, and finding the main list among the
+navigation that portal pages carry (often 100+ links of menus, headers and footers)."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+from lxml import etree
+
+from crawler.listpages import Follow, Link, ListPage
+
+CMS = "pager"
+
+# ---------------------------------------------------------------- parsing and text
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def parse(text: str) -> lxml.html.HtmlElement:
+    """Parse page text; lxml refuses str input that still carries an XML encoding declaration."""
+    text = _XML_DECLARATION.sub("", text or "")
+    if not text.strip():
+        return lxml.html.fromstring("<html><body></body></html>")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return lxml.html.fromstring("<html><body></body></html>")
+
+
+def collapse(text: str | None) -> str:
+    """Whitespace-collapsed text; portals pad with &nbsp; and ideographic spaces."""
+    return " ".join((text or "").replace("\xa0", " ").replace("\u3000", " ").split())
+
+
+def title_of(a: lxml.html.HtmlElement) -> str:
+    """Link text, or the title attribute when longer (lists truncate titles with '...')."""
+    text = collapse(a.text_content())
+    attr = collapse(a.get("title"))
+    return attr if len(attr) > len(text) else text
+
+
+def base_url(url: str, root: lxml.html.HtmlElement) -> str:
+    found = root.xpath("//base/@href")
+    return urljoin(url, found[0].strip()) if found and found[0].strip() else url
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """Absolute http(s) URL of an href, None for scripts, mail and bare anchors."""
+    href = (href or "").strip()
+    if not href or href.startswith("#") or re.match(r"(?i)(javascript|mailto|tel|data):", href):
+        return None
+    joined = urljoin(base, href)
+    parts = urlsplit(joined)
+    if parts.scheme not in ("http", "https"):
+        return None
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def same_host(a: str, b: str) -> bool:
+    return (urlsplit(a).hostname or "").lower() == (urlsplit(b).hostname or "").lower()
+
+
+_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def find_date(text: str) -> str | None:
+    """The first date in text as YYYY-MM-DD (2023-1-5, 2023/01/05, 2023.01.05, 2023年1月5日)."""
+    for year, month, day in _DATE.findall(text or ""):
+        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+    return None
+
+
+# ---------------------------------------------------------------- navigation and the main list
+
+_NAV_TAGS = {"header", "footer", "nav"}
+_NAV_TOKENS = {"nav", "menu", "header", "head", "footer", "foot", "top", "bottom", "banner",
+               "crumb", "crumbs", "breadcrumb", "position", "location", "dh", "daohang",
+               "yqlj", "friend", "friendlink", "links", "sitemap", "share", "search", "copyright",
+               "topbar", "mainnav", "subnav", "weizhi", "dqwz"}
+_NAV_PREFIXES = ("nav", "menu", "header", "footer", "breadcrumb", "crumb", "topbar", "friendlink")
+_ITEM_TAGS = {"li", "tr", "dd", "dt", "p"}
+_PAGER_WORDS = re.compile(r"首页|尾页|末页|上一页|下一页|上页|下页|前一页|后一页|最后一页|跳转|^\d+$|^[<>«»]+$")
+
+
+def _is_nav_element(el: lxml.html.HtmlElement) -> bool:
+    if el.tag in _NAV_TAGS:
+        return True
+    names = f"{el.get('id', '')} {el.get('class', '')}".lower()
+    tokens = [t for t in re.split(r"[\s_\-]+", names) if t]
+    return any(t in _NAV_TOKENS or t.startswith(_NAV_PREFIXES) for t in tokens)
+
+
+def in_navigation(a: lxml.html.HtmlElement) -> bool:
+    return any(_is_nav_element(el) for el in a.iterancestors() if isinstance(el.tag, str))
+
+
+def item_of(a: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The list item a link sits in (li, table row, dd…), or its parent when there is none."""
+    for el in a.iterancestors():
+        if el.tag in _ITEM_TAGS:
+            return el
+        if el.tag in ("ul", "ol", "table", "tbody", "dl", "body"):
+            break
+    return a.getparent()
+
+
+def date_of(a: lxml.html.HtmlElement) -> str | None:
+    """The date shown beside a link in its item, else in its own title."""
+    item = item_of(a)
+    rest = collapse(item.text_content()).replace(collapse(a.text_content()), " ")
+    return find_date(rest) or find_date(title_of(a))
+
+
+# Detail pages of the common CMSs: TRS t20230115_101.html, Hanweb art_12_34.html, others.
+_ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?|/art_\d+_\d+\.html|/(?:content|post|info|detail)[_/]\d+"
+                          r"|\.(?:pdf|docx?|wps|ofd|xlsx?)$", re.I)
+
+
+def _weight(a: lxml.html.HtmlElement, url: str, page_url: str, title: str) -> float:
+    # Menus are many short same-site labels; list entries are long titles, often dated.
+    weight = 1.0 if len(title) >= 8 else 0.25
+    if date_of(a):
+        weight *= 2
+    if not same_host(url, page_url):
+        weight *= 0.2
+    if _ARTICLE_URL.search(url):
+        weight *= 1.5
+    return weight
+
+
+def candidate_anchors(root: lxml.html.HtmlElement, url: str) -> Iterable[tuple[lxml.html.HtmlElement, str, str]]:
+    """(anchor, absolute url, title) for every content-like link outside navigation blocks."""
+    base = base_url(url, root)
+    for a in root.iter("a"):
+        href = absolute(base, a.get("href"))
+        title = title_of(a)
+        if href is None or not title or _PAGER_WORDS.search(title) or in_navigation(a):
+            continue
+        yield a, href, title
+
+
+def main_list_links(url: str, root: lxml.html.HtmlElement) -> list[Link]:
+    """The links of the page's main list: the heaviest container of entries and its siblings."""
+    groups: dict[lxml.html.HtmlElement, list[tuple[lxml.html.HtmlElement, str, str]]] = {}
+    for a, href, title in candidate_anchors(root, url):
+        groups.setdefault(item_of(a).getparent(), []).append((a, href, title))
+    if not groups:
+        return []
+    score = {c: sum(_weight(a, h, url, t) for a, h, t in members) for c, members in groups.items()}
+    best = max(score, key=score.__getitem__)
+    # TRS templates split one list into several <ul> of five under one parent.
+    chosen = [c for c in groups if c is best or (c.getparent() is best.getparent() and c.tag == best.tag)]
+    return links_from(entry for c in chosen for entry in groups[c])
+
+
+def links_from(entries: Iterable[tuple[lxml.html.HtmlElement, str, str]]) -> list[Link]:
+    """Links in document order, one per URL (the first title wins)."""
+    seen: dict[str, Link] = {}
+    for a, href, title in entries:
+        if href not in seen:
+            seen[href] = Link(href, title, date_of(a))
+    return list(seen.values())
+
+
+def links_in(url: str, root: lxml.html.HtmlElement) -> list[Link]:
+    """Every content-like link of a fragment (a CDATA record, a known list container)."""
+    return links_from(candidate_anchors(root, url))
+
+
+# ---------------------------------------------------------------- page counts and page URLs
+
+_COUNT_PATTERNS = (
+    re.compile(r"共\s*(\d+)\s*页"),
+    re.compile(r"页次\s*[:：]?\s*\d+\s*/\s*(\d+)"),
+    re.compile(r"第\s*\d+\s*页\s*/\s*(\d+)\s*页"),
+    re.compile(r"(?<![\d/])\d+\s*/\s*(\d+)\s*页"),
+)
+
+
+def page_count_from_text(root: lxml.html.HtmlElement) -> int | None:
+    """Page count from the pager's words (共5页, 页次：1/5, 1/5页) or a bare <span>1/5</span>."""
+    text = collapse(root.text_content())
+    for pattern in _COUNT_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            return int(found.group(1))
+    for el in root.iter("span", "font", "b", "em", "label", "div", "td"):
+        found = re.fullmatch(r"(\d+)\s*/\s*(\d+)", collapse(el.text_content()))
+        if found and int(found.group(1)) <= int(found.group(2)):
+            return int(found.group(2))
+    return None
+
+
+PAGE_PARAMS = ("page", "currentPage", "currPage", "curPage", "pageNo", "pageNum", "pageIndex",
+               "cur_page", "Paging", "pn")
+
+
+def with_param(url: str, name: str, value: int) -> str:
+    """url with one query parameter set (added when absent), the others kept in order."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(k == name for k, _ in query):
+        query = [(k, str(value) if k == name else v) for k, v in query]
+    else:
+        query.append((name, str(value)))
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/:,")))
+
+
+def page_param(url: str) -> tuple[str, int] | None:
+    """The page-number query parameter of a URL and its value."""
+    wanted = {p.lower(): p for p in PAGE_PARAMS}
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in wanted and value.isdigit():
+            return key, int(value)
+    return None
+
+
+_PATH_PAGE = re.compile(r"^(.*/(?:index|list|default)_)(\d+)(\.s?html?)$")
+
+
+def page_template(url: str) -> Callable[[int], str] | None:
+    """A function from page number to URL, from a URL that carries its page number."""
+    param = page_param(url)
+    if param:
+        return lambda n, name=param[0]: with_param(url, name, n)
+    path = urlsplit(url)
+    found = _PATH_PAGE.match(path.path)
+    if found:
+        head, tail = found.group(1), found.group(3)
+        return lambda n: urlunsplit(path._replace(path=f"{head}{n}{tail}", fragment=""))
+    return None
+
+
+# ---------------------------------------------------------------- the pager adapter
+
+_NEXT_WORDS = re.compile(r"下一页|下页|后一页|后页|next", re.I)
+_JS_PAGE = re.compile(r"(?i)javascript:\s*[\w.$]+\(\s*['\"]?(\d+)['\"]?\s*\)")
+
+
+def next_anchor(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for a in root.iter("a"):
+        label = collapse(a.text_content()) or collapse(a.get("title"))
+        if label and len(label) <= 8 and _NEXT_WORDS.search(label):
+            return a
+    return None
+
+
+def _pager_urls(url: str, root: lxml.html.HtmlElement) -> list[str]:
+    """Absolute URLs of links that look like pager entries (page numbers, 尾页…)."""
+    base = base_url(url, root)
+    urls = []
+    for a in root.iter("a"):
+        label = collapse(a.text_content())
+        href = absolute(base, a.get("href"))
+        if href and label and _PAGER_WORDS.search(label) and (page_param(href) or page_template(href)):
+            urls.append(href)
+    return urls
+
+
+def _template_for(url: str, root: lxml.html.HtmlElement) -> Callable[[int], str] | None:
+    """The page-URL pattern: from this page's own URL, else from any pager link on it."""
+    return page_template(url) or next((page_template(u) for u in _pager_urls(url, root)), None)
+
+
+def _path_pages(sample: str, numbers: set[int], count: int) -> list[str]:
+    """index.html, then index_1… (TRS counts from 1) or index_2… (others count from 2)."""
+    parts = urlsplit(sample)
+    head, _, tail = _PATH_PAGE.match(parts.path).groups()
+    first_page = urlunsplit(parts._replace(path=head[:-1] + tail, fragment=""))
+    start = 1 if 1 in numbers else 2
+    stop = count - 1 if start == 1 else count
+    return [first_page] + [urlunsplit(parts._replace(path=f"{head}{n}{tail}", fragment=""))
+                           for n in range(start, stop + 1)]
+
+
+def _all_pages(url: str, root: lxml.html.HtmlElement, count: int) -> list[Follow]:
+    samples = [url, *_pager_urls(url, root)]
+    param = next((page_param(u) for u in samples if page_param(u)), None)
+    if param:
+        sample = next(u for u in samples if page_param(u))
+        pages = [with_param(sample, param[0], n) for n in range(1, count + 1)]
+        if page_param(url) is None and with_param(url, param[0], 1) == pages[0]:
+            pages = pages[1:]  # this page is page 1 without saying so
+    else:
+        paths = [u for u in samples if _PATH_PAGE.match(urlsplit(u).path)]
+        if not paths:
+            return []
+        numbers = {int(_PATH_PAGE.match(urlsplit(u).path).group(2)) for u in paths}
+        pages = _path_pages(paths[0], numbers, count)
+    return [Follow(u) for u in pages if u != url]
+
+
+def _next_follow(url: str, root: lxml.html.HtmlElement) -> list[Follow]:
+    a = next_anchor(root)
+    if a is None:
+        return []
+    href = absolute(base_url(url, root), a.get("href"))
+    if href and href != url:
+        return [Follow(href)]
+    script = _JS_PAGE.search(f"{a.get('href', '')} {a.get('onclick', '')}")
+    template = _template_for(url, root)
+    if script and template:
+        return [Follow(template(int(script.group(1))))]
+    return []
+
+
+def follows_for(url: str, root: lxml.html.HtmlElement) -> list[Follow]:
+    """All pages when the count and the URL pattern are known, else the next page."""
+    count = page_count_from_text(root)
+    if count and count > 1:
+        pages = _all_pages(url, root, count)
+        if pages:
+            return pages
+    return _next_follow(url, root)
+
+
+def matches(url: str, text: str) -> bool:
+    return True
+
+
+def read(url: str, text: str) -> ListPage:
+    root = parse(text)
+    return ListPage(CMS, main_list_links(url, root), follows_for(url, root))
