@@ -35,3 +35,53 @@ def load_expected(path: Path) -> dict:
 def assert_parses_to_expected(document: Path, expected_file: Path) -> None:
     expected = load_expected(expected_file)
     assert expected_subset(expected, parse_file(document)) == expected
+
+
+# Archive fixtures (tests/test_archive.py, test_identity.py, test_versions.py, test_reparse.py,
+# test_status.py): real SQLite files in tmp_path, report dicts from real parses.
+
+import copy  # noqa: E402
+import functools  # noqa: E402
+
+FETCHED_AT = "2026-11-30T11:20:00+00:00"
+SITE = "http://portal.example"
+
+
+@functools.cache
+def _parsed_once(path: str) -> dict:
+    return parse_file(path)
+
+
+@pytest.fixture
+def parsed():
+    """parsed("seeds/003_….txt") -> a fresh copy of that file's parse, to modify freely."""
+    def load(relative: str) -> dict:
+        return copy.deepcopy(_parsed_once(str(SHARED / relative)))
+    return load
+
+
+@pytest.fixture
+def archive(tmp_path):
+    from archive import Archive
+
+    opened = Archive(tmp_path / "archive.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run(archive) -> int:
+    return archive.start_run(region="测试")
+
+
+@pytest.fixture
+def fetch():
+    """fetch(url, body, status=200, **fields) -> an archive.Fetched of that body."""
+    from archive import Fetched
+
+    def make(url: str, body: bytes = b"", status: int = 200, **fields) -> Fetched:
+        fields.setdefault("headers", {})
+        fields.setdefault("fetched_at", FETCHED_AT)
+        fields.setdefault("site", SITE)
+        return Fetched(url=url, status=status, body=body, **fields)
+    return make
