@@ -185,7 +185,7 @@ class Archive:
                 report_id = excluded.report_id, gone = 0, gone_since = NULL""",
             [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at, capture_id, sha256,
              report_id])
-        # A source seen again brings its reports back.
+        # A source seen again brings its reports back (a re-parse sees nothing, so it does not).
         self.db.execute("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
                         "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
 
@@ -280,7 +280,6 @@ class Archive:
             ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
                 content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
             [report_id, origin.url, parsed.get("format"), origin.fetched_at, digest, origin.capture_id])
-        self.db.execute("UPDATE reports SET gone = 0 WHERE id = ? AND gone = 1", [report_id])
 
     # Documents that vanished
 
@@ -319,7 +318,7 @@ def _current_values(parsed: dict, region: dict, version: int, origin: _Origin) -
         "template": parsed.get("template"), "title": parsed.get("title"),
         "published": parsed.get("published"), "format": parsed.get("format"),
         "consistent": _flag(parsed.get("consistent")), "version": version,
-        "last_changed": origin.fetched_at, "gone": 0,
+        "last_changed": origin.fetched_at,
         **{key: region.get(key) for key in ("province", "city", "county", "adcode")},
     }
     if origin.source_id is not None:

@@ -118,3 +118,10 @@ def test_reparse_of_report_with_two_sources_adds_one_version(archive, run, fetch
 
     assert reparse(archive, fixed)["changed"] == 1
     assert [v["version"] for v in versions(archive, report_id)] == [1, 2]
+
+
+def test_reparse_keeps_gone_report_gone(archive, run, fetch):
+    store_file(archive, run, fetch, LANHE, "http://portal.example/lanhe.txt")
+    archive.mark_gone(run, "http://portal.example", set())
+    reparse(archive, fixed_parser("lanhe.txt"))
+    assert list(archive.db.query("SELECT gone, version FROM reports")) == [{"gone": 1, "version": 2}]
