@@ -59,3 +59,8 @@ def test_disclosure_pages_best_first() -> None:
 def test_disclosure_page_found_by_path_when_its_name_differs() -> None:
     text = '<html><body><a href="/xxgk/">公开</a><a href="/xxgk/2024/t1.html">某通知</a></body></html>'
     assert find_disclosure_pages(HOME_URL, text) == [Link("http://www.example.gov.cn/xxgk/", "公开")]
+
+
+def test_www_and_bare_host_are_one_site() -> None:
+    text = '<html><body><a href="http://example.gov.cn/zfxxgk/zfxxgknb/">政府信息公开年报</a></body></html>'
+    assert find_report_columns(HOME_URL, text) == [Link("http://example.gov.cn/zfxxgk/zfxxgknb/", "政府信息公开年报")]

@@ -340,6 +340,49 @@ def test_pager_javascript_next_without_a_pattern_gives_nothing() -> None:
     assert pager.read(PAGER_URL, text).follows == []
 
 
+_DEPARTMENTS = "".join(f'<td><a href="http://dept{i}.example.gov.cn/">某县发展和改革委员会第{i}科</a></td>'
+                      for i in range(30))
+UNCLASSED_CHROME = f"""
+<table width="1000"><tr>{''.join(f'<td><a href="/lm{i}/">栏目{i}</a></td>' for i in range(120))}</tr></table>
+<table width="1000"><tr>{_DEPARTMENTS}</tr></table>
+<div class="box-r"><h3>热点新闻</h3><ul>
+  {''.join(f'<li><a href="/xwzx/202401/t2024011{i}_{i}.html">县领导调研春耕备耕工作第{i}次</a>2024-01-1{i}</li>'
+           for i in range(6))}</ul></div>"""
+
+
+def test_pager_main_list_beats_unclassed_menus_and_dated_sidebar_news() -> None:
+    text = f"""<html><body>{UNCLASSED_CHROME}<div class="con"><ul>
+      <li><a href="./202401/t20240125_101.html">某县2023年政府信息公开工作年度报告</a>2024-01-25</li>
+      <li><a href="./202301/t20230130_88.html">某县2022年政府信息公开工作年度报告</a>2023-01-30</li>
+      </ul></div></body></html>"""
+    assert [link.url for link in pager.read(TRS_URL, text).links] == [
+        "http://www.example.gov.cn/zfxxgk/zfxxgknb/202401/t20240125_101.html",
+        "http://www.example.gov.cn/zfxxgk/zfxxgknb/202301/t20230130_88.html",
+    ]
+
+
+def test_subcolumns_in_a_left_menu_are_entries() -> None:
+    text = TRS_LIST.replace('<div class="list-box">', """<div class="left-nav"><ul>
+      <li><a href="./bmnb/">部门年报</a></li><li><a href="./xzjdnb/index.html">乡镇（街道）年报</a></li>
+      <li><a href="/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li></ul></div><div class="list-box">""")
+    assert trs.read(TRS_URL, text).links[3:] == [
+        Link("http://www.example.gov.cn/zfxxgk/zfxxgknb/bmnb/", "部门年报"),
+        Link("http://www.example.gov.cn/zfxxgk/zfxxgknb/xzjdnb/index.html", "乡镇（街道）年报"),
+    ]
+
+
+def test_pager_javascript_void_next_link_is_not_a_page() -> None:
+    url = "http://www.example.gov.cn/news/list.jsp?catid=12&page=3"
+    text = _plain_list('<div class="pages"><a href="javascript:void(0)">下一页</a></div>')
+    assert pager.read(url, text).follows == []
+
+
+def test_pager_onclick_page_number_with_a_pattern() -> None:
+    url = "http://www.example.gov.cn/news/list.jsp?catid=12&pageNo=3"
+    text = _plain_list('<div class="pages"><a href="javascript:;" onclick="goPage(4)">下一页</a></div>')
+    assert pager.read(url, text).follows == [Follow("http://www.example.gov.cn/news/list.jsp?catid=12&pageNo=4")]
+
+
 # ---------------------------------------------------------------- dispatch
 
 

@@ -59,8 +59,14 @@ def absolute(base: str, href: str | None) -> str | None:
     return urlunsplit(parts._replace(fragment=""))
 
 
+def _site(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
 def same_host(a: str, b: str) -> bool:
-    return (urlsplit(a).hostname or "").lower() == (urlsplit(b).hostname or "").lower()
+    """Same host, counting www.example.gov.cn and example.gov.cn as one."""
+    return _site(a) == _site(b)
 
 
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -120,16 +126,35 @@ _ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?|/art_\d+_\d+\.html|/(?:content|
                           r"|\.(?:pdf|docx?|wps|ofd|xlsx?)$", re.I)
 
 
-def _weight(a: lxml.html.HtmlElement, url: str, page_url: str, title: str) -> float:
+def _in_column(url: str, page_url: str) -> bool:
+    """Under the page's own directory, as a column's articles are (not at the site root)."""
+    directory = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
+    return directory != "/" and same_host(url, page_url) and urlsplit(url).path.startswith(directory)
+
+
+def _weight(url: str, page_url: str, title: str, dated: bool) -> float:
     # Menus are many short same-site labels; list entries are long titles, often dated.
-    weight = 1.0 if len(title) >= 8 else 0.25
-    if date_of(a):
+    weight = 1.0 if len(title) >= 8 else 0.05
+    if dated:
         weight *= 2
     if not same_host(url, page_url):
         weight *= 0.2
     if _ARTICLE_URL.search(url):
         weight *= 1.5
+    if _in_column(url, page_url):
+        weight *= 2
     return weight
+
+
+def _group_key(members: list[tuple[lxml.html.HtmlElement, str, str]],
+               page_url: str) -> tuple[bool, bool, float]:
+    """Which container holds the main list, compared in order: most entries are titled
+    articles under this column's directory (sidebar headlines live elsewhere); most are
+    dated (navigation never is); then the weight of the entries."""
+    dated = [date_of(a) is not None for a, _, _ in members]
+    own = sum(len(t) >= 8 and _in_column(h, page_url) for _, h, t in members)
+    weight = sum(_weight(h, page_url, t, d) for (_, h, t), d in zip(members, dated))
+    return own * 2 > len(members), sum(dated) * 2 >= len(members), weight
 
 
 def candidate_anchors(root: lxml.html.HtmlElement, url: str) -> Iterable[tuple[lxml.html.HtmlElement, str, str]]:
@@ -150,20 +175,54 @@ def main_list_links(url: str, root: lxml.html.HtmlElement) -> list[Link]:
         groups.setdefault(item_of(a).getparent(), []).append((a, href, title))
     if not groups:
         return []
-    score = {c: sum(_weight(a, h, url, t) for a, h, t in members) for c, members in groups.items()}
+    score = {c: _group_key(members, url) for c, members in groups.items()}
     best = max(score, key=score.__getitem__)
     # TRS templates split one list into several <ul> of five under one parent.
     chosen = [c for c in groups if c is best or (c.getparent() is best.getparent() and c.tag == best.tag)]
     return links_from(entry for c in chosen for entry in groups[c])
 
 
-def links_from(entries: Iterable[tuple[lxml.html.HtmlElement, str, str]]) -> list[Link]:
+def links_from(anchors: Iterable[tuple[lxml.html.HtmlElement, str, str]]) -> list[Link]:
     """Links in document order, one per URL (the first title wins)."""
     seen: dict[str, Link] = {}
-    for a, href, title in entries:
+    for a, href, title in anchors:
         if href not in seen:
             seen[href] = Link(href, title, date_of(a))
     return list(seen.values())
+
+
+_LIST_NAME = re.compile(r"^(?:index|default|list)\.(?:s?html?|jsp|aspx?|php)$", re.I)
+
+
+def _is_child_list(url: str, href: str) -> bool:
+    """A list in a directory below this page's: a sub-column of this column."""
+    directory = urlsplit(url).path.rsplit("/", 1)[0] + "/"
+    path = urlsplit(href).path
+    if not same_host(url, href) or not path.startswith(directory):
+        return False
+    rest = path[len(directory):]
+    name = rest.rsplit("/", 1)[-1]
+    return "/" in rest and (name == "" or bool(_LIST_NAME.match(name)))
+
+
+def subcolumn_links(url: str, root: lxml.html.HtmlElement) -> list[Link]:
+    """Links to lists under this column (部门年报/, 2023/), wherever the template puts them:
+    tabs and left-hand menus are navigation to everything else but entries here."""
+    base = base_url(url, root)
+    found = []
+    for a in root.iter("a"):
+        href = absolute(base, a.get("href"))
+        title = title_of(a)
+        if href and title and not _PAGER_WORDS.search(title) and _is_child_list(url, href):
+            found.append((a, href, title))
+    return links_from(found)
+
+
+def entries(url: str, root: lxml.html.HtmlElement) -> list[Link]:
+    """The main list, then sub-columns it does not already hold."""
+    main = main_list_links(url, root)
+    known = {link.url for link in main}
+    return main + [link for link in subcolumn_links(url, root) if link.url not in known]
 
 
 def links_in(url: str, root: lxml.html.HtmlElement) -> list[Link]:
@@ -238,7 +297,7 @@ def page_template(url: str) -> Callable[[int], str] | None:
 # ---------------------------------------------------------------- the pager adapter
 
 _NEXT_WORDS = re.compile(r"下一页|下页|后一页|后页|next", re.I)
-_JS_PAGE = re.compile(r"(?i)javascript:\s*[\w.$]+\(\s*['\"]?(\d+)['\"]?\s*\)")
+_JS_PAGE = re.compile(r"(?i)(?:javascript:|^|\s)\s*(?!void\b)[\w.$]+\(\s*['\"]?([1-9]\d*)['\"]?\s*\)")
 
 
 def next_anchor(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
@@ -324,4 +383,4 @@ def matches(url: str, text: str) -> bool:
 
 def read(url: str, text: str) -> ListPage:
     root = parse(text)
-    return ListPage(CMS, main_list_links(url, root), follows_for(url, root))
+    return ListPage(CMS, entries(url, root), follows_for(url, root))

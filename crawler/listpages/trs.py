@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from crawler.listpages import Follow, ListPage
-from crawler.listpages.pager import main_list_links, parse
+from crawler.listpages.pager import entries, parse
 
 CMS = "trs"
 
@@ -86,4 +86,4 @@ def read(url: str, text: str) -> ListPage:
     script = pager_script(url, text)
     pages = page_urls(url, script) if script else []
     follows = [Follow(page) for page in pages if not _is_same_page(url, page, script)]
-    return ListPage(CMS, main_list_links(url, parse(text)), follows)
+    return ListPage(CMS, entries(url, parse(text)), follows)
