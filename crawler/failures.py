@@ -36,7 +36,7 @@ def classify(failure: Failure) -> tuple[str, int | None, str] | None:
         return http_kind(status), status, f"HTTP {status}"
     if isinstance(error, IgnoreRequest):
         message = str(error)
-        if "redirections" in message:
+        if "redirections" in message or "redirect loop" in message:
             return "redirect_loop", None, message
         return None  # robots.txt or off-site: politeness, not failure
     for types, kind in _BY_TYPE:

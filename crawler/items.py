@@ -23,7 +23,6 @@ class SiteLedger:
     site: str
     source_id: int | None = None
     pages: int = 0
-    errors: int = 0
     list_errors: int = 0
     blocked: bool = False
     found_column: bool = False

@@ -12,6 +12,8 @@ from pathlib import Path
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 
@@ -152,3 +154,20 @@ class CharsetRepairMiddleware:
         match = _META_CHARSET.search(body[:4096])
         declared = match.group(1).decode("ascii", "ignore") if match else None
         return None if declared is None or declared.lower().replace("-", "") == "utf8" else declared
+
+
+class LoopAwareRedirectMiddleware(RedirectMiddleware):
+    """Redirects, with a loop named as one: Scrapy's duplicate filter would drop it silently.
+
+    One return to a URL already visited is allowed, because cookie challenges redirect a page
+    to itself once the cookie is set.
+    """
+
+    def _redirect(self, redirected: Request, request: Request, reason: str | int) -> Request:
+        visited = [*request.meta.get("redirect_urls", []), request.url]
+        if visited.count(redirected.url) >= 2:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(visited + [redirected.url])}")
+        redirected = super()._redirect(redirected, request, reason)
+        if redirected.url in visited:
+            redirected.dont_filter = True
+        return redirected

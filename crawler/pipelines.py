@@ -33,6 +33,7 @@ class ArchivePipeline:
         self.pool: ProcessPoolExecutor | None = None
         self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
         self.documents_by_site: defaultdict[str, int] = defaultdict(int)
+        self.errors_by_site: defaultdict[str, int] = defaultdict(int)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -85,6 +86,7 @@ class ArchivePipeline:
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         assert self.archive is not None
+        self.errors_by_site[site] += 1
         self.archive.record_error(self.run, url, kind, " ".join(message.split()), status=status, site=site)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
@@ -103,7 +105,7 @@ class ArchivePipeline:
         reports = len(self.reports_by_site[ledger.site])
         self.archive.record_site(self.run, ledger.site, source_id=ledger.source_id, status=_site_status(ledger, reports),
                                  pages=ledger.pages, documents=self.documents_by_site[ledger.site],
-                                 reports_found=reports, errors=ledger.errors)
+                                 reports_found=reports, errors=self.errors_by_site[ledger.site])
         if ledger.complete:
             self.archive.mark_gone(self.run, ledger.site, ledger.documents)
 

@@ -69,7 +69,7 @@ def crawl(db: str, *, region: str | None = None, url: str | None = None,
     finally:
         archive.close()
     settings.set("NIANBAO_RUN", run, priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     process.crawl("portal", sources=json.dumps(sources, ensure_ascii=False))
     process.start()
     return CrawlResult(run=run, sites=_sites_of(db, run))

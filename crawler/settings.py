@@ -18,7 +18,7 @@ REMOTE_CONTROL_ENABLED = False
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -41,6 +41,8 @@ HTTPERROR_ALLOW_ALL = False
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.LoopAwareRedirectMiddleware": 600,
     "crawler.middlewares.SiteOffsiteMiddleware": 50,
     "crawler.middlewares.RetryBackoffMiddleware": 70,
     "crawler.middlewares.ConditionalRequestMiddleware": 80,

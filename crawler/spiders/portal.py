@@ -159,7 +159,6 @@ class PortalSpider(scrapy.Spider):
             return
         kind, status, message = classified
         ledger = self._ledger(request.url)
-        ledger.errors += 1
         if status in BLOCKING_STATUSES:
             ledger.blocked = True
         if not request.meta.get("document"):

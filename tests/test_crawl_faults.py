@@ -1,0 +1,134 @@
+"""The real `nianbao crawl` process against portals that fail: each failure is recorded with its
+kind, the crawl goes on, and a blocked site is reported as blocked, not as empty."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+
+from tests import faultsite
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1",
+        "-s", "NIANBAO_RETRY_BACKOFF=0.1", "-s", "NIANBAO_PARSE_WORKERS=1"]
+
+
+def nianbao_crawl(db, url: str, *settings: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "nianbao", "crawl", "--db", str(db), "--url", url, *FAST, *settings]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def fault_crawl(tmp_path_factory):
+    site = faultsite.serve()
+    db = tmp_path_factory.mktemp("faults") / "archive.db"
+    try:
+        result = nianbao_crawl(db, site.url + "/", "-s", "DOWNLOAD_TIMEOUT=1",
+                               "-s", f"DOWNLOAD_MAXSIZE={faultsite.BIG_PDF_BYTES // 2}",
+                               "-s", "NIANBAO_MAX_LIST_PAGES=6")
+    finally:
+        site.stop()
+    return result, sqlite_utils.Database(db), site
+
+
+def error_kinds(db) -> dict[str, str]:
+    return {row["url"].split("/", 3)[3]: row["kind"] for row in db["crawl_errors"].rows}
+
+
+def test_crawl_of_failing_portal_still_archives_the_good_report(fault_crawl):
+    _, db, _ = fault_crawl
+    reports = list(db["reports"].rows)
+    assert [(r["agency"], r["year"]) for r in reports] == [(faultsite.GOOD_REPORT.agency, faultsite.GOOD_REPORT.year)]
+
+
+@pytest.mark.parametrize("path, kind", [
+    ("nb/missing.html", "not_found"),
+    ("nb/broken.html", "server_error"),
+    ("nb/slow.html", "timeout"),
+    ("nb/loop.html", "redirect_loop"),
+    ("nb/big.pdf", "too_large"),
+    ("nb/fake.pdf", "error_page"),
+    ("nb/xzjd/index.html", "empty_list"),
+])
+def test_each_failure_is_recorded_with_its_kind(fault_crawl, path, kind):
+    _, db, _ = fault_crawl
+    assert error_kinds(db).get(path) == kind
+
+
+def test_endless_pagination_stops_at_the_limit(fault_crawl):
+    _, db, site = fault_crawl
+    list_pages = [path for path in site.paths if path.startswith("/nb/list")]
+    assert len(list_pages) <= 6
+    assert "pagination_limit" in error_kinds(db).values()
+
+
+def test_failures_are_named_on_stderr_and_exit_nonzero_only_for_unhealthy_sites(fault_crawl):
+    result, db, _ = fault_crawl
+    site = next(db["crawl_sites"].rows)
+    assert site["status"] == "ok" and site["reports_found"] == 1
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_robots_txt_is_obeyed(tmp_path):
+    routes = dict(faultsite.FAULT_ROUTES)
+    routes["/"] = lambda h: h.send(200, faultsite._page("首页", "<a href='/private/nb/'>政府信息公开年报</a>"))
+    site = faultsite.serve(routes)
+    try:
+        nianbao_crawl(tmp_path / "a.db", site.url + "/")
+    finally:
+        site.stop()
+    assert "/robots.txt" in site.paths
+    assert not [path for path in site.paths if path.startswith("/private/")]
+
+
+def test_blocked_site_is_reported_blocked_not_empty(tmp_path):
+    site = faultsite.serve_blocked()
+    try:
+        result = nianbao_crawl(tmp_path / "a.db", site.url + "/")
+    finally:
+        site.stop()
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    assert [row["status"] for row in db["crawl_sites"].rows] == ["blocked"]
+    assert {row["kind"] for row in db["crawl_errors"].rows} == {"blocked"}
+    assert result.returncode == 1
+    assert "blocked" in result.stderr
+
+
+def test_no_request_leaves_the_portal(tmp_path):
+    elsewhere = faultsite.serve()
+    routes = dict(faultsite.FAULT_ROUTES)
+    routes["/"] = lambda h: h.send(200, faultsite._page("首页", (
+        f"<a href='{elsewhere.url}/nb/index.html'>政府信息公开年报</a><a href='/nb/index.html'>年报</a>")))
+    site = faultsite.serve(routes)
+    try:
+        nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "NIANBAO_MAX_LIST_PAGES=2", "-s", "DOWNLOAD_TIMEOUT=1")
+    finally:
+        site.stop()
+        elsewhere.stop()
+    assert site.paths and elsewhere.paths == []
+
+
+def test_at_most_two_requests_in_flight_per_site(tmp_path):
+    def slow_list(handler):
+        faultsite.time.sleep(0.2)
+        faultsite._list(handler)
+
+    routes = dict(faultsite.FAULT_ROUTES) | {"/nb/list": slow_list, "/nb/slow.html": slow_list}
+    site = faultsite.serve(routes, fallback=slow_list)
+    try:
+        nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+                      "-s", "NIANBAO_MAX_LIST_PAGES=4", "-s", "DOWNLOAD_TIMEOUT=2")
+    finally:
+        site.stop()
+    assert len(site.paths) > 8
+    assert site.most_in_flight == 2
+
+
+def test_bad_url_is_one_line_error(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "nianbao", "crawl", "--db", str(tmp_path / "a.db"),
+                             "--url", "ftp://example/"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "error: ftp://example/: not an http(s) URL"
