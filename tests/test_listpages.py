@@ -117,6 +117,11 @@ def test_trs_table_rows_are_entries() -> None:
     ]
 
 
+def test_trs_xhtml_page_with_an_encoding_declaration() -> None:
+    text = '<?xml version="1.0" encoding="gb2312"?>\n' + TRS_LIST
+    assert len(read_list_page(TRS_URL, text).links) == 3
+
+
 # ---------------------------------------------------------------- 大汉 Hanweb
 
 HANWEB_URL = "http://www.example.gov.cn/col/col1234/index.html"
@@ -219,6 +224,14 @@ def test_hanweb_proxy_url_of_older_sites_is_used() -> None:
                                  "proxyUrl:'/module/jslib/jquery/jpage/dataproxy.jsp'")
     assert hanweb.read(HANWEB_URL, text).follows[0].url == (
         "http://www.example.gov.cn/module/jslib/jquery/jpage/dataproxy.jsp?startrecord=46&endrecord=90&perpage=15")
+
+
+def test_hanweb_widget_without_datastore_fetches_from_the_first_record() -> None:
+    text = page("""<div id="5678"></div><script>$('#5678').jpage({totalRecord:20,perPage:10,groupSize:1,
+      proxyUrl:'/module/web/jpage/dataproxy.jsp',ajaxParam:{col:1,appid:1,webid:42,path:'/',columnid:1234,
+      sourceContentType:1,unitid:'5678',permissiontype:0}});</script>""")
+    assert [f.url for f in hanweb.read(HANWEB_URL, text).follows] == [
+        f"{PROXY}?startrecord=1&endrecord=10&perpage=10", f"{PROXY}?startrecord=11&endrecord=20&perpage=10"]
 
 
 # ---------------------------------------------------------------- 新点 Epoint

@@ -176,9 +176,11 @@ def matches(url: str, text: str) -> bool:
 
 def read_column(url: str, text: str) -> ListPage:
     """A column page: its embedded records, and dataproxy requests for the rest."""
-    links = record_links(url, text)
-    if not links and "<datastore" not in text.lower():
-        return ListPage(CMS, main_list_links(url, parse(text)), [])
+    lowered = text.lower()
+    if "<datastore" not in lowered and "ajaxparam" not in lowered:
+        return ListPage(CMS, main_list_links(url, parse(text)), [])  # a static column template
+    # Without a datastore the widget fetches every record itself, from the first on.
+    links = record_links(url, text) or main_list_links(url, parse(text))
     widget = jpage(url, text)
     step = widget.per_page * widget.group_size
     spans = ranges(len(records(text)) + 1, widget.total, step)
