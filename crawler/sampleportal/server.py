@@ -101,6 +101,16 @@ def content_type(path: Path, data: bytes) -> str:
     return f"text/html; charset={declared.group(1).decode('ascii').lower() if declared else 'utf-8'}"
 
 
+def redirect_to_directory(root: Path, url_path: str) -> Response | None:
+    """``/zwgk`` → 301 ``/zwgk/`` when it names a directory, as web servers do."""
+    parts = [part for part in unquote(url_path).split("/") if part]
+    if url_path.endswith("/") or not parts or any(part.startswith((".", "_")) for part in parts):
+        return None
+    if root.joinpath(*parts).is_dir():
+        return Response(301, [("Location", url_path + "/"), ("Content-Type", "text/html; charset=utf-8")])
+    return None
+
+
 def resolve_file(root: Path, url_path: str) -> Path | None:
     """The file a URL path names inside ``root``; None for hidden (``_``), escaping or missing paths."""
     parts = [part for part in unquote(url_path).split("/") if part]
@@ -132,6 +142,9 @@ def not_modified(headers, etag: str, modified: datetime) -> bool:
 
 
 def static_response(root: Path, config: dict, url_path: str, headers) -> Response:
+    redirect = redirect_to_directory(root, url_path)
+    if redirect is not None:
+        return redirect
     path = resolve_file(root, url_path)
     if path is None:
         return not_found()
@@ -260,10 +273,15 @@ class PortalHandler(BaseHTTPRequestHandler):
     def _answer(self, method: str, form: dict[str, str], body: bool) -> None:
         portal: SamplePortal = self.server.portal  # type: ignore[attr-defined]
         root, config = portal.current()
+        portal.enter()
         try:
+            if portal.delay:
+                time.sleep(portal.delay)
             response = route(root, config, method, self.path, form, self.headers)
         except Exception as error:  # a bug here must show as a 500, not a hung connection
             response = Response(500, [("Content-Type", "text/plain; charset=utf-8")], str(error).encode())
+        finally:
+            portal.leave()
         portal.log_request(method, self.path, response.status)  # before the client can see the answer
         self.send_response(response.status)
         for name, value in response.headers:
@@ -284,11 +302,17 @@ class PortalHandler(BaseHTTPRequestHandler):
 # ---------------------------------------------------------------- the running portal
 
 class SamplePortal:
-    """A running sample portal: ``.url``, ``.port``, ``.set_state()``, ``.requests``, ``.stop()``."""
+    """A running sample portal: ``.url``, ``.port``, ``.set_state()``, ``.requests``, ``.stop()``.
 
-    def __init__(self, state: str | Path = "state1", port: int = 0, host: str = "127.0.0.1") -> None:
+    ``delay`` (seconds) slows every answer, so that ``.max_in_flight`` (the most requests
+    being answered at once) can show whether a crawler keeps its per-site concurrency limit."""
+
+    def __init__(self, state: str | Path = "state1", port: int = 0, host: str = "127.0.0.1",
+                 delay: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._requests: list[tuple[str, str, int]] = []
+        self.delay = delay
+        self.in_flight = self.max_in_flight = 0
         self.set_state(state)
         self.httpd = ThreadingHTTPServer((host, port), PortalHandler)
         self.httpd.daemon_threads = True
@@ -310,6 +334,15 @@ class SamplePortal:
         with self._lock:
             return self._root, self._config
 
+    def enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def log_request(self, method: str, path: str, status: int) -> None:
         with self._lock:
             self._requests.append((method, path, status))
@@ -323,6 +356,7 @@ class SamplePortal:
     def clear_requests(self) -> None:
         with self._lock:
             self._requests.clear()
+            self.max_in_flight = self.in_flight
 
     def stop(self) -> None:
         self.httpd.shutdown()
@@ -336,9 +370,9 @@ class SamplePortal:
         self.stop()
 
 
-def serve(state: str | Path = "state1", port: int = 0, host: str = "127.0.0.1") -> SamplePortal:
+def serve(state: str | Path = "state1", port: int = 0, host: str = "127.0.0.1", delay: float = 0.0) -> SamplePortal:
     """Start the sample portal in a daemon thread; port 0 picks a free port."""
-    return SamplePortal(state, port, host)
+    return SamplePortal(state, port, host, delay)
 
 
 def main(argv: list[str] | None = None) -> None:
