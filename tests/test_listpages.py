@@ -332,6 +332,16 @@ def test_pager_index_n_links_counted_from_two() -> None:
     assert pager.read(url, text).follows == [Follow("http://www.example.gov.cn/xwzx/list_2.html")]
 
 
+def test_pager_page_one_is_the_shou_ye_link_when_this_page_is_numbered() -> None:
+    url = "http://www.example.gov.cn/bm/sjj/gknb/list_3.html"
+    text = _plain_list('<div class="pages">共3页 当前第3页 <a href="/index.html">网站首页</a> <a href="index.html">首页</a>'
+                       ' <a href="list_2.html">上一页</a></div>')
+    assert [f.url for f in pager.read(url, text).follows] == [
+        "http://www.example.gov.cn/bm/sjj/gknb/index.html",
+        "http://www.example.gov.cn/bm/sjj/gknb/list_2.html",
+    ]
+
+
 def test_pager_index_n_with_count_lists_all_pages() -> None:
     url = "http://www.example.gov.cn/xwzx/index.html"
     text = _plain_list('<div class="pages">共4页 <a href="index_1.html">2</a><a href="index_1.html">下一页</a></div>')

@@ -325,11 +325,24 @@ def _template_for(url: str, root: lxml.html.HtmlElement) -> Callable[[int], str]
     return page_template(url) or next((page_template(u) for u in _pager_urls(url, root)), None)
 
 
-def _path_pages(sample: str, numbers: set[int], count: int) -> list[str]:
-    """index.html, then index_1… (TRS counts from 1) or index_2… (others count from 2)."""
+def _first_page(url: str, root: lxml.html.HtmlElement, sample: str) -> str:
+    """Page 1 of a path pager: the 首页 link, else this page when it has no number, else a guess."""
+    base = base_url(url, root)
+    for a in root.iter("a"):
+        if collapse(a.text_content()) in ("首页", "第一页", "首 页") and (href := absolute(base, a.get("href"))):
+            if urlsplit(href).path.rsplit("/", 1)[0] == urlsplit(sample).path.rsplit("/", 1)[0]:
+                return href  # the site's home page is also called 首页, elsewhere
+    if not _PATH_PAGE.match(urlsplit(url).path):
+        return url
     parts = urlsplit(sample)
     head, _, tail = _PATH_PAGE.match(parts.path).groups()
-    first_page = urlunsplit(parts._replace(path=head[:-1] + tail, fragment=""))
+    return urlunsplit(parts._replace(path=head[:-1] + tail, fragment=""))
+
+
+def _path_pages(sample: str, first_page: str, numbers: set[int], count: int) -> list[str]:
+    """Page 1, then index_1… (TRS counts from 1) or list_2… (others count from 2)."""
+    parts = urlsplit(sample)
+    head, _, tail = _PATH_PAGE.match(parts.path).groups()
     start = 1 if 1 in numbers else 2
     stop = count - 1 if start == 1 else count
     return [first_page] + [urlunsplit(parts._replace(path=f"{head}{n}{tail}", fragment=""))
@@ -349,7 +362,7 @@ def _all_pages(url: str, root: lxml.html.HtmlElement, count: int) -> list[Follow
         if not paths:
             return []
         numbers = {int(_PATH_PAGE.match(urlsplit(u).path).group(2)) for u in paths}
-        pages = _path_pages(paths[0], numbers, count)
+        pages = _path_pages(paths[0], _first_page(url, root, paths[0]), numbers, count)
     return [Follow(u) for u in pages if u != url]
 
 
