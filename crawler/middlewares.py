@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
+import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import Headers, HtmlResponse, Response, TextResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
 
@@ -113,17 +115,35 @@ class ConditionalRequestMiddleware:
         if last_modified:
             request.headers.setdefault(b"If-Modified-Since", last_modified.encode("latin-1", "replace"))
 
+    def process_response(self, request: Request, response: Response) -> Response:
+        """A 304 gets the stored body back, so the spider still sees the page's attachments."""
+        if response.status != 304 or not request.meta.get("document"):
+            return response
+        stored = self._query("select c.content_type, b.compression, b.content from captures c "
+                             "join blobs b on b.sha256 = c.sha256 where c.url = ? and c.not_modified = 0 "
+                             "order by c.id desc limit 1", request.url)
+        if stored is None:
+            return response
+        content_type, compression, content = stored
+        body = zlib.decompress(content) if compression == "zlib" else content
+        headers = Headers(response.headers)
+        if content_type:
+            headers[b"Content-Type"] = content_type.encode("latin-1", "replace")
+        cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+        return cls(url=request.url, status=304, headers=headers, body=body, request=request)
+
     def _validators(self, url: str) -> tuple[str | None, str | None] | None:
+        return self._query("select etag, last_modified from captures where url = ? and sha256 is not null "
+                           "and not_modified = 0 order by id desc limit 1", url)
+
+    def _query(self, sql: str, url: str) -> tuple | None:
         connection = self._open()
         if connection is None:
             return None
         try:
-            row = connection.execute(
-                "select etag, last_modified from captures where url = ? and sha256 is not null "
-                "and not_modified = 0 order by id desc limit 1", (url,)).fetchone()
+            return connection.execute(sql, (url,)).fetchone()
         except sqlite3.Error:  # an archive from before its first crawl has no captures table yet
             return None
-        return row
 
     def _open(self) -> sqlite3.Connection | None:
         if self._connection is None and Path(self.db_path).exists():

@@ -31,6 +31,7 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.run: int = 0
         self.pool: ProcessPoolExecutor | None = None
+        self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
         self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
         self.documents_by_site: defaultdict[str, int] = defaultdict(int)
         self.errors_by_site: defaultdict[str, int] = defaultdict(int)
@@ -58,7 +59,7 @@ class ArchivePipeline:
 
     async def _store(self, fetched: Fetched) -> None:
         assert self.archive is not None
-        parsed = await self._parse(fetched) if self._changed(fetched) else None
+        parsed = await self._parse(fetched) if self.parse_documents and self._changed(fetched) else None
         stored = self.archive.store(self.run, fetched, parsed)
         self.documents_by_site[fetched.site] += 1
         report_id = stored.report_id or self._known_report(fetched.url)

@@ -54,6 +54,8 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 
 # The archive file; `nianbao crawl --db` sets it.
 NIANBAO_DB = "archive.db"
+# Off, documents are captured but not parsed (`nianbao reparse` parses them later).
+NIANBAO_PARSE = True
 # Worker processes that parse documents off the reactor thread (0: one per CPU).
 NIANBAO_PARSE_WORKERS = 0
 

@@ -107,6 +107,16 @@ class PortalSpider(scrapy.Spider):
             yield from self._follow_link(response, link.url, link.title)
         for follow in page.follows:
             yield from self._follow_list(response, follow)
+        if response.meta.get("column") in (None, response.url):
+            yield from self._subcolumns(response)
+
+    def _subcolumns(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Sub-columns (部门, 乡镇街道, one department's own list) from the column's side menus too."""
+        for anchor in response.css("a[href]"):
+            title = " ".join("".join(anchor.css("::text").getall()).split()) or anchor.attrib.get("title", "")
+            url = response.urljoin(anchor.attrib["href"])
+            if url.startswith("http") and _is_column_link(title, url):
+                yield self._list_request(response, url, column=url)
 
     def _follow_link(self, response: Response, url: str, title: str) -> Iterator[scrapy.Request]:
         if recognise.document_kind(url, None, None) in _ATTACHMENT_KINDS or recognise.is_report_title(title):
@@ -135,7 +145,7 @@ class PortalSpider(scrapy.Spider):
         ledger = self._ledger(response.url)
         ledger.documents.add(response.url)
         yield self._fetched(response)
-        if response.status == 200 and isinstance(response, TextResponse) and not response.meta.get("attachment"):
+        if isinstance(response, TextResponse) and not response.meta.get("attachment"):
             for link in recognise.attachment_links(response.url, response.text):
                 yield self._document_request(response, link.url, attachment=True)
 
@@ -191,6 +201,13 @@ class PortalSpider(scrapy.Spider):
         request = self._request(response, url, self.parse_document, attachment=attachment, **_DOCUMENT_META)
         request.headers.setdefault(b"Referer", response.url.encode())
         return request
+
+
+def _is_column_link(title: str, url: str) -> bool:
+    if recognise.is_subcolumn(title, url) or recognise.is_report_column(title, url):
+        return True
+    # A column named like 其他部门年报: a report name without a year.
+    return title.endswith(("年报", "年度报告")) and not recognise.is_report_title(title)
 
 
 def _load_sources(url: str | None, sources: str | list[dict] | None) -> list[dict]:
