@@ -499,7 +499,7 @@ def report_body(entry: Entry, spec: rg.ReportSpec | None) -> str:
 # ---------------------------------------------------------------- TRS columns
 
 def trs_list_page(column_name: str, column_path: str, items: list[tuple[str, str, D]], page: int, pages: int,
-                  side: str, count_page: bool) -> bytes:
+                  side: str, count_page: bool, tabs: str) -> bytes:
     script = f'createPageHTML({pages}, {page}, "index", "html");'
     if count_page:
         script = (f"var currentPage = {page};//所在页从0开始\nvar prevPage = currentPage-1//上一页\n"
@@ -507,6 +507,7 @@ def trs_list_page(column_name: str, column_path: str, items: list[tuple[str, str
     meta = (f'<meta name="ColumnName" content="{column_name}">\n<meta name="ColumnType" content="政府信息公开年报">\n'
             f'<meta name="ColumnKeywords" content="政府信息公开年报,年度报告">\n')
     body = (f'<div class="side"><h3>{column_name}</h3>{side}</div><div class="content"><h2>{column_name}</h2>'
+            f'<div class="column-tabs">{tabs}</div>'
             f"{link_list(items)}\n<div class=\"page\"><script language=\"JavaScript\">\n{script}\n</script></div></div>")
     crumbs = (("政府信息公开", "/zwgk/index.html"), ("政府信息公开年报", f"{MAIN}index.html"))
     if column_path != MAIN:
@@ -523,7 +524,7 @@ def relative(column_path: str, url: str) -> str:
 
 
 def trs_column(column_name: str, column_path: str, items: list[tuple[str, str, D]], per_page: int, side: str,
-               count_page: bool) -> tuple[dict[str, bytes], list[str]]:
+               count_page: bool, tabs: str) -> tuple[dict[str, bytes], list[str]]:
     """The list pages of a TRS column (items newest first): files and page URLs."""
     items = sorted(items, key=lambda item: item[2], reverse=True)
     pages = paginate([(title, relative(column_path, url), day) for title, url, day in items], per_page)
@@ -531,7 +532,7 @@ def trs_column(column_name: str, column_path: str, items: list[tuple[str, str, D
     for number, chunk in enumerate(pages):
         name = "index.html" if number == 0 else f"index_{number}.html"
         files[f"{column_path[1:]}{name}"] = trs_list_page(column_name, column_path, chunk, number, len(pages), side,
-                                                          count_page)
+                                                          count_page, tabs)
         urls.append(f"{column_path}{name}")
     return files, urls
 
@@ -681,12 +682,31 @@ def epoint_detail(entry: Entry, spec: rg.ReportSpec) -> bytes:
 
 # ---------------------------------------------------------------- attachments (made once, shared by both states)
 
+RENDER_CACHE = SITE / "render_cache.json"   # entry id -> digest of the spec its attachment was rendered from
+
+
+def spec_digest(entry: Entry) -> str:
+    return hashlib.sha256(f"{entry.form}|{entry.spec!r}".encode()).hexdigest()
+
+
+def cached_attachment(entry: Entry, cache: dict[str, dict]) -> bytes | None:
+    """The committed attachment of an unchanged spec, so that a rebuild does not rewrite binaries."""
+    known = cache.get(entry.id)
+    if not known or known["digest"] != spec_digest(entry):
+        return None
+    path = SITE / known["path"]
+    return path.read_bytes() if path.is_file() else None
+
+
 def render_attachments(all_entries: list[Entry]) -> dict[str, bytes]:
     """entry id -> bytes of its attachment (DOCX rendered here, PDF and DOC by one LibreOffice run each)."""
+    cache = json.loads(RENDER_CACHE.read_text("utf-8")) if RENDER_CACHE.exists() else {}
     out: dict[str, bytes] = {}
     jobs = []
     for entry in all_entries:
-        if entry.form == "docx":
+        if entry.form in ("docx", "doc", "html+pdf") and (data := cached_attachment(entry, cache)) is not None:
+            out[entry.id] = data
+        elif entry.form == "docx":
             out[entry.id] = rg.render_docx(entry.spec)
         elif entry.form in ("doc", "html+pdf"):
             jobs.append((entry.id, entry.spec, "doc" if entry.form == "doc" else "pdf"))
@@ -776,7 +796,9 @@ def build_state(name: str, all_entries: list[Entry], attachments: dict[str, byte
                    ("浑江区人民政府信息公开指南", "/zwgk/zfxxgkzn/index.html", D(2022, 6, 10))]
     main_side = (f'<ul><li><a href="{MAIN}index.html">区政府年报</a></li><li><a href="{BMNB}index.html">部门年报</a></li>'
                  f'<li><a href="{HANWEB_COL}">乡镇街道年报</a></li></ul>')
-    files, main_pages = trs_column("政府信息公开年报", MAIN, main_items, 5, main_side, True)
+    main_tabs = (f'<a href="{MAIN}index.html" class="on">区政府年报</a> <a href="./bmnb/index.html">部门年报</a> '
+                 f'<a href="{HANWEB_COL}">乡镇街道年报</a>')
+    files, main_pages = trs_column("政府信息公开年报", MAIN, main_items, 5, main_side, True, main_tabs)
     state.files.update(files)
     state.lists.append({"url": f"{MAIN}index.html", "cms": "trs", "pages": main_pages})
 
@@ -785,7 +807,9 @@ def build_state(name: str, all_entries: list[Entry], attachments: dict[str, byte
     bmnb_side = (f'<ul><li><a href="{MAIN}index.html">区政府年报</a></li><li><a href="{BMNB}index.html">部门年报</a></li>'
                  f'<li><a href="{SJJ}index.html">浑江区审计局</a></li><li><a href="{EPOINT_LIST}">其他部门年报</a></li>'
                  f'<li><a href="{HANWEB_COL}">乡镇街道年报</a></li></ul>')
-    files, bmnb_pages = trs_column("部门年报", BMNB, [item(id) for id in bmnb_ids], 4, bmnb_side, False)
+    bmnb_tabs = (f'<a href="./index.html" class="on">区直部门</a> <a href="{SJJ}index.html">浑江区审计局</a> '
+                 f'<a href="/info/iList.jsp?cat_id=77&amp;cur_page=1">其他部门</a>')
+    files, bmnb_pages = trs_column("部门年报", BMNB, [item(id) for id in bmnb_ids], 4, bmnb_side, False, bmnb_tabs)
     state.files.update(files)
     state.lists.append({"url": f"{BMNB}index.html", "cms": "trs", "pages": bmnb_pages})
 
@@ -954,6 +978,17 @@ def write(states: list[State], manifest: dict) -> None:
     (SITE / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
+def write_render_cache(all_entries: list[Entry], manifest: dict) -> None:
+    cache = {}
+    for name, state in manifest["states"].items():
+        for report in state["reports"]:
+            entry = next(entry for entry in all_entries if entry.id == report["id"])
+            attachment = [item for item in report["files"] if item["format"] in ("pdf", "doc", "docx")]
+            if attachment and entry.id not in cache:
+                cache[entry.id] = {"digest": spec_digest(entry), "path": f"{name}/{attachment[0]['path']}"}
+    RENDER_CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n", "utf-8")
+
+
 def manifest_of(states: list[State]) -> dict:
     out = {"portal": {"name": NAME, "adcode": ADCODE, "province": "吉林省", "city": "白山市", "county": "浑江区",
                       "home": "/", "landing": "/zwgk/index.html", "report_column": f"{MAIN}index.html",
@@ -989,6 +1024,7 @@ def main() -> None:
     home_links = states[0].files["index.html"].decode().count("<a href=")
     assert home_links >= 50, home_links
     write(states, manifest)
+    write_render_cache(all_entries, manifest)
     size = sum(path.stat().st_size for path in SITE.rglob("*") if path.is_file())
     for name in VISITS:
         reports = manifest["states"][name]["reports"]
