@@ -36,11 +36,16 @@ def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings
 
 
 def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
+    from crawler.sources import RegionError, find_sources, normalise_url
+
     if url:
         if not url.startswith(("http://", "https://")):
             raise CrawlSetupError(f"{url}: not an http(s) URL")
+        # A portal the registry knows keeps its division code even when crawled by URL.
+        known = list(archive.db["sources"].rows_where("portal_url = ?", [normalise_url(url)]))
+        if known:
+            return [_spider_source(row) | {"portal_url": url} for row in known]
         return [{"id": None, "portal_url": url, "report_list_url": None, "cms": None, "region": None}]
-    from crawler.sources import RegionError, find_sources
 
     try:
         rows = find_sources(archive.db, region)
