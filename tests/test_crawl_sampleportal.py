@@ -236,3 +236,15 @@ def _wait_for_captures(db, count: int, timeout: float = 120) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError(f"no {count} captures within {timeout} s")
+
+
+def test_scrapy_crawl_with_a_region_argument_runs_as_scrapyd_would(portal, tmp_path):
+    portal.set_state("state1")
+    db = tmp_path / "archive.db"
+    register(portal, db)
+    project = __import__("pathlib").Path(__file__).resolve().parents[1]
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "trs", "-a", "region=220602",
+                             "-s", f"NIANBAO_DB={db}", *FAST, "-s", "LOG_LEVEL=WARNING"],
+                            cwd=project, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert archived_reports(sqlite_utils.Database(db)) == expected_reports("state1")

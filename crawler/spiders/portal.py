@@ -39,9 +39,27 @@ class PortalSpider(scrapy.Spider):
                  *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources = _load_sources(url, sources)
+        self._allow(self.sources)
         self.ledgers: dict[str, SiteLedger] = {}
         self.list_pages: Counter[str] = Counter()
-        self.allowed_sites = frozenset(_allowed(url) for source in self.sources for url in _urls_of(source))
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, region: str | None = None, **kwargs: Any) -> PortalSpider:
+        """`-a region=白山市` (as scrapyd jobs give it) takes the portals from the archive's registry."""
+        if region is None:
+            return super().from_crawler(crawler, *args, **kwargs)
+        from archive import Archive
+        from crawler.runner import sources_for
+
+        archive = Archive(crawler.settings.get("NIANBAO_DB", "archive.db"))
+        try:
+            sources = sources_for(archive, region, None)
+        finally:
+            archive.close()
+        return super().from_crawler(crawler, *args, sources=sources, **kwargs)
+
+    def _allow(self, sources: list[dict]) -> None:
+        self.allowed_sites = frozenset(_allowed(url) for source in sources for url in _urls_of(source))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for source in self.sources:
