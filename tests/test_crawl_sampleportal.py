@@ -248,3 +248,16 @@ def test_scrapy_crawl_with_a_region_argument_runs_as_scrapyd_would(portal, tmp_p
                             cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert archived_reports(sqlite_utils.Database(db)) == expected_reports("state1")
+
+
+def test_reparse_with_the_same_parser_adds_no_versions(portal, tmp_path):
+    portal.set_state("state1")
+    db = tmp_path / "archive.db"
+    register(portal, db)
+    nianbao("crawl", "--url", portal.url + "/", "--db", str(db), *FAST)
+    versions = sqlite_utils.Database(db)["report_versions"].count
+    served = len(portal.requests)
+    output = nianbao("reparse", "--db", str(db)).stdout
+    assert "0 changed" in output
+    assert sqlite_utils.Database(db)["report_versions"].count == versions
+    assert len(portal.requests) == served
