@@ -261,3 +261,10 @@ def test_reparse_with_the_same_parser_adds_no_versions(portal, tmp_path):
     assert "0 changed" in output
     assert sqlite_utils.Database(db)["report_versions"].count == versions
     assert len(portal.requests) == served
+
+
+def test_portal_crawled_by_url_alone_takes_its_county_from_the_home_page(portal, tmp_path):
+    portal.set_state("state1")
+    db = tmp_path / "archive.db"
+    nianbao("crawl", "--url", portal.url + "/", "--db", str(db), *FAST)
+    assert archived_reports(sqlite_utils.Database(db)) == expected_reports("state1")

@@ -24,6 +24,7 @@ from crawler.failures import BLOCKING_STATUSES, classify
 from crawler.items import CrawlError, SiteLedger
 from crawler.listpages import Follow, ListPage, read_list_page
 from crawler.middlewares import site_of
+from parsers.regions import find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
 _ADAPTER_NAMES = frozenset({"trs", "hanweb", "epoint", "pager"})
@@ -76,6 +77,8 @@ class PortalSpider(scrapy.Spider):
         self._count_page(response)
         if not isinstance(response, TextResponse):
             return
+        if response.meta.get("entry"):
+            _learn_region(response)
         page = self._read_page(response)
         if discovery.is_column_page(response.text) or self._has_reports(page):
             yield from self._read_list(response, page)
@@ -219,6 +222,18 @@ class PortalSpider(scrapy.Spider):
         request = self._request(response, url, self.parse_document, attachment=attachment, **_DOCUMENT_META)
         request.headers.setdefault(b"Referer", response.url.encode())
         return request
+
+
+def _learn_region(response: TextResponse) -> None:
+    """A portal crawled by URL alone takes its county from its home page's title (浑江区人民政府),
+    so that township and department reports, which rarely name their county, get it too."""
+    source = response.meta.get("source")
+    if source is None or source.get("region"):
+        return
+    title = " ".join(response.css("title::text").getall())
+    region = find_region(None, title) if title else None
+    if region and region["county"]:
+        source["region"] = region
 
 
 def _is_column_link(title: str, url: str) -> bool:
