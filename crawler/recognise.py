@@ -42,10 +42,20 @@ def report_year(title: str) -> int | None:
     return None
 
 
+# Lists cut long titles short: "浑江区人民政府2024年政府信息公开工作年..."
+_CUT_SHORT = re.compile(r"(?:…|\.\.\.|。。。)$")
+
+
 def is_report_title(title: str) -> bool:
-    """A specific year's annual report on government information disclosure, not a notice about one."""
+    """A specific year's annual report on government information disclosure, not a notice about one.
+
+    A title cut short by its list counts when it has the year and 信息公开: the page's content
+    decides then, as it does for every candidate.
+    """
     text = _normal(title)
-    return bool(_REPORT.search(text)) and report_year(text) is not None and not _ABOUT.search(text)
+    if report_year(text) is None or _ABOUT.search(text):
+        return False
+    return bool(_REPORT.search(text)) or bool(_CUT_SHORT.search(text) and "信息公开" in text)
 
 
 # ---------------------------------------------------------------- columns

@@ -201,3 +201,13 @@ def test_disposition_without_filename_is_none() -> None:
 def test_document_kind_from_name_type_and_url(url: str, content_type: str | None, filename: str | None,
                                               kind: str) -> None:
     assert document_kind(url, content_type, filename) == kind
+
+
+def test_title_cut_short_by_the_list_counts_as_a_candidate():
+    assert is_report_title("浑江区人民政府2024年政府信息公开工作年...")
+    assert is_report_title("浑江区2024年政府信息公开工作…")
+
+
+def test_title_cut_short_without_disclosure_words_does_not_count():
+    assert not is_report_title("浑江区人民政府2024年工作报告...")
+    assert not is_report_title("2024年政府信息公开指南...")
