@@ -132,3 +132,24 @@ def test_bad_url_is_one_line_error(tmp_path):
                              "--url", "ftp://example/"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert result.stderr.strip() == "error: ftp://example/: not an http(s) URL"
+
+
+def test_long_trs_column_is_read_to_its_last_page_without_hitting_the_limit(tmp_path):
+    pages = 40
+
+    def trs_page(handler):
+        name = faultsite.urlsplit(handler.path).path.rsplit("/", 1)[1]
+        current = 0 if name == "index.html" else int(name.removeprefix("index_").removesuffix(".html"))
+        entries = faultsite._entry(f"/trs/item_{current}.html", f"第{current}页的工作动态")
+        script = f"<script>createPageHTML({pages}, {current}, \"index\", \"html\");</script>"
+        handler.send(200, faultsite._page("政府信息公开年报", f"<ul class='list'>{entries}</ul>{script}"))
+
+    routes = {"/": lambda h: h.send(200, faultsite._page("首页", "<a href='/trs/index.html'>政府信息公开年报</a>")),
+              "/trs/index.html": trs_page} | {f"/trs/index_{n}.html": trs_page for n in range(1, pages)}
+    site = faultsite.serve(routes)
+    try:
+        nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", f"NIANBAO_MAX_LIST_PAGES={pages + 5}")
+    finally:
+        site.stop()
+    assert len([path for path in site.paths if path.startswith("/trs/index")]) == pages
+    assert "pagination_limit" not in error_kinds(sqlite_utils.Database(tmp_path / "a.db")).values()

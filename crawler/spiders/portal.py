@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections import Counter
+from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
 from typing import Any
@@ -42,7 +42,7 @@ class PortalSpider(scrapy.Spider):
         self.sources = _load_sources(url, sources)
         self._allow(self.sources)
         self.ledgers: dict[str, SiteLedger] = {}
-        self.list_pages: Counter[str] = Counter()
+        self.list_pages: defaultdict[str, set[tuple[str, str | None]]] = defaultdict(set)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, region: str | None = None, **kwargs: Any) -> PortalSpider:
@@ -147,12 +147,15 @@ class PortalSpider(scrapy.Spider):
 
     def _follow_list(self, response: Response, follow: Follow) -> Iterator[Any]:
         column = response.meta.get("column", response.url)
-        self.list_pages[column] += 1
+        pages = self.list_pages[column]
+        if (follow.url, follow.body) in pages:
+            return  # TRS pages each list every page of their column
         limit = self.settings.getint("NIANBAO_MAX_LIST_PAGES", 300)
-        if self.list_pages[column] == limit:
+        pages.add((follow.url, follow.body))
+        if len(pages) == limit:
             self._ledger(response.url).list_errors += 1
             yield self._error(follow.url, "pagination_limit", f"more than {limit} list pages in column {column}")
-        if self.list_pages[column] >= limit:
+        if len(pages) >= limit:
             return
         form = dict(_parse_form(follow.body)) if follow.method == "POST" and follow.body else None
         yield self._request(response, follow.url, self.parse_list, method=follow.method, body=follow.body,
