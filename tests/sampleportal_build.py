@@ -6,6 +6,10 @@ Run at development time; the output is committed. Every report file is parsed wi
 ``parsers.parse_files`` before the manifest is written, and the build fails unless each one gives
 the agency, year, template and totals the manifest states (and the non-reports are refused).
 
+``site/state1`` holds every file of the first visit; ``site/state2`` only the files that differ or
+are new at the second visit, its ``_portal.json`` (complete otherwise) naming ``"base": "state1"`` and
+the paths withdrawn since (``"removed"``): the server looks a path up in state2, then in state1.
+
 The portal (paths are the same in both states):
 
 - ``/`` home (50+ links, external ones too), ``/zwgk/index.html`` 政府信息公开 landing page;
@@ -28,7 +32,7 @@ Manifest (``site/manifest.json``)::
          "reports": [{"id", "agency" (as the report names itself), "body" (normalised name), "level",
                       "year", "template", "published", "cms", "formats": [...], "page": URL,
                       "urls": [page and attachment URLs], "listed_on": [list URLs], "list_date",
-                      "files": [{"url", "format", "path" (inside the state dir), "sha256"}],
+                      "files": [{"url", "format", "path", "sha256"}],
                       "requests_new_total", "requests_total_total", "appeals_review_total"}],
          "noise": [{"url", "kind": notice|guide|broken|robots|attachment_page..., "status", "listed_on"}],
          "duplicates": [{"id", "url", "listed_on": [two lists]}],
@@ -36,7 +40,9 @@ Manifest (``site/manifest.json``)::
          "withdrawn": [{"id", "urls"}], "changed": [{"id", "urls", "before": totals, "after": totals}],
          "added": [ids]}, "state2": {...}}}
 
-URLs are paths on the portal ("/zwgk/…"); join them to the server's URL.
+URLs are paths on the portal ("/zwgk/…"); join them to the server's URL. A file's ``path`` is where
+its bytes are stored, relative to ``site/`` ("state1/zwgk/…"): a state2 file unchanged since state1
+is stored in state1.
 """
 
 from __future__ import annotations
@@ -730,6 +736,7 @@ class State:
     reports: list[dict] = field(default_factory=list)
     noise: list[dict] = field(default_factory=list)
     lists: list[dict] = field(default_factory=list)
+    stored: dict[str, bytes] = field(default_factory=dict)   # the files written to its directory
 
 
 def build_state(name: str, all_entries: list[Entry], attachments: dict[str, bytes]) -> State:
@@ -965,12 +972,39 @@ def last_modified(states: list[State], entries_by_page: dict[str, D]) -> None:
         state.config["last_modified"] = {"default": "2025-04-01T08:00:00+08:00", "paths": paths}
 
 
+def overlay(states: list[State]) -> None:
+    """The first state is stored whole; a later one as an overlay of it: only the files that differ or
+    are new, its config naming the base and the paths withdrawn since. Report files' ``path`` becomes
+    where their bytes are stored, relative to ``site/``."""
+    base = states[0]
+    for state in states:
+        if state is base:
+            state.stored = dict(state.files)
+        else:
+            state.stored = {path: data for path, data in state.files.items() if base.files.get(path) != data}
+            removed = sorted("/" + path for path in base.files if path not in state.files)
+            state.config = {"base": base.name, "removed": removed, **state.config}
+        for report in state.reports:
+            for item in report["files"]:
+                item["path"] = f"{state.name if item['path'] in state.stored else base.name}/{item['path']}"
+
+
+def check_served(states: list[State]) -> None:
+    """What the server makes of the written directories is each state, byte for byte."""
+    from crawler.sampleportal.server import load_state
+
+    for state in states:
+        served = load_state(SITE / state.name)
+        assert served.files.keys() == state.files.keys(), (state.name, served.files.keys() ^ state.files.keys())
+        assert all(served.files[path].read_bytes() == data for path, data in state.files.items()), state.name
+
+
 def write(states: list[State], manifest: dict) -> None:
     for state in states:
         directory = SITE / state.name
         if directory.exists():
             shutil.rmtree(directory)
-        for path, data in state.files.items():
+        for path, data in state.stored.items():
             target = directory / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
@@ -985,7 +1019,7 @@ def write_render_cache(all_entries: list[Entry], manifest: dict) -> None:
             entry = next(entry for entry in all_entries if entry.id == report["id"])
             attachment = [item for item in report["files"] if item["format"] in ("pdf", "doc", "docx")]
             if attachment and entry.id not in cache:
-                cache[entry.id] = {"digest": spec_digest(entry), "path": f"{name}/{attachment[0]['path']}"}
+                cache[entry.id] = {"digest": spec_digest(entry), "path": attachment[0]["path"]}
     RENDER_CACHE.write_text(json.dumps(cache, indent=1, sort_keys=True) + "\n", "utf-8")
 
 
@@ -1020,15 +1054,19 @@ def main() -> None:
     checked = check_parses(states)
     last_modified(states, {url: entry.published for entry in all_entries
                            for url in (entry.page, entry.attachment) if url})
+    overlay(states)
     manifest = manifest_of(states)
     home_links = states[0].files["index.html"].decode().count("<a href=")
     assert home_links >= 50, home_links
     write(states, manifest)
+    check_served(states)
     write_render_cache(all_entries, manifest)
     size = sum(path.stat().st_size for path in SITE.rglob("*") if path.is_file())
-    for name in VISITS:
-        reports = manifest["states"][name]["reports"]
-        print(f"{name}: {len(reports)} reports, {sum(len(r['files']) for r in reports)} report files")
+    for state in states:
+        reports = manifest["states"][state.name]["reports"]
+        print(f"{state.name}: {len(reports)} reports, {sum(len(r['files']) for r in reports)} report files, "
+              f"{len(state.stored)} of its {len(state.files)} files stored in {state.name}/, "
+              f"{len(state.config.get('removed', []))} removed")
     print(f"files parsed and checked: {checked}; home page links: {home_links}; site: {size / 1e6:.2f} MB in {SITE.relative_to(ROOT)}")
 
 

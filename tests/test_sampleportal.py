@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crawler.sampleportal import MANIFEST, SITE, load_manifest, serve
-from crawler.sampleportal.server import CONFIG_NAME, SamplePortal
+from crawler.sampleportal.server import CONFIG_NAME, SamplePortal, load_config, load_state
 from parsers import NotAReport, parse_bytes, parse_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -318,6 +318,76 @@ def test_state2_keeps_unchanged_files_byte_identical(manifest):
             assert report["files"] == before[report["id"]]["files"], report["id"]
 
 
+def site_files(state: str) -> dict[str, bytes]:
+    directory = SITE / state
+    return {path.relative_to(directory).as_posix(): path.read_bytes()
+            for path in directory.rglob("*") if path.is_file() and path.name != CONFIG_NAME}
+
+
+def test_state2_stores_only_what_differs_from_state1(manifest):
+    before, after = site_files("state1"), site_files("state2")
+    assert after and all(before.get(path) != data for path, data in after.items())
+    assert len(after) <= 10 < len(before)
+    config = load_config(SITE / "state2")
+    assert config["base"] == "state1" and "base" not in load_config(SITE / "state1")
+    withdrawn = {url.lstrip("/") for item in manifest["states"]["state2"]["withdrawn"] for url in item["urls"]}
+    assert {path.lstrip("/") for path in config["removed"]} == withdrawn and withdrawn <= before.keys()
+    served = load_state("state2").files
+    assert served.keys() == (before.keys() | after.keys()) - withdrawn
+    for name, state in manifest["states"].items():  # report files are where the manifest says
+        for report in state["reports"]:
+            for item in report["files"]:
+                stored_in, path = item["path"].split("/", 1)
+                assert stored_in == ("state2" if name == "state2" and path in after else "state1"), item
+                assert hashlib.sha256((SITE / item["path"]).read_bytes()).hexdigest() == item["sha256"], item
+
+
+def test_state2_carries_the_whole_config(later_portal):
+    config = load_config(SITE / "state2")
+    assert {"hanweb", "downloads", "query_routes", "header_overrides", "last_modified"} <= config.keys()
+    later_portal.set_state("state2")
+    assert fetch(later_portal, "/bm/sjj/gknb/index.html").header("Content-Type") == "text/html; charset=utf-8"
+    assert fetch(later_portal, "/info/iList.jsp?cat_id=77&cur_page=2").status == 200
+    for key in config["downloads"]:
+        answer = fetch(later_portal, f"/module/download/downfile.jsp?classid=0&filename={key}")
+        assert answer.status == 200 and answer.body == (SITE / "state1" / config["downloads"][key]["file"]).read_bytes()
+    assert fetch(later_portal, f"/{CONFIG_NAME}").status == 404
+
+
+def test_files_from_the_base_keep_their_validators_across_the_switch(later_portal):
+    paths = ["/", "/zwgk/zfxxgknb/index.html", "/robots.txt", "/zwgk/zfxxgknb/202403/P020240325536871420563.pdf"]
+    old = {path: fetch(later_portal, path) for path in paths}
+    later_portal.set_state("state2")
+    for path, answer in old.items():
+        again = fetch(later_portal, path, headers={"If-None-Match": answer.header("ETag")})
+        assert again.status == 304 and again.header("ETag") == answer.header("ETag"), path
+        assert again.header("Last-Modified") == answer.header("Last-Modified"), path
+        assert fetch(later_portal, path, headers={"If-Modified-Since": answer.header("Last-Modified")}).status == 304
+        assert fetch(later_portal, path).body == answer.body
+    assert fetch(later_portal, "/zwgk/zfxxgknb/bmnb").status == 200  # a directory of both states still redirects
+    assert fetch(later_portal, "/art/2024/2/28").status == 404  # a directory only the withdrawn file made
+
+
+def test_an_overlay_must_name_what_it_removes_from_its_base(tmp_path):
+    (tmp_path / "base" / "a").mkdir(parents=True)
+    (tmp_path / "base" / "a" / "index.html").write_text("a")
+    (tmp_path / "later").mkdir()
+    (tmp_path / "later" / "b.html").write_text("b")
+    config = tmp_path / "later" / CONFIG_NAME
+    config.write_text('{"base": "base", "removed": ["/a/index.html"]}')
+    state = load_state(tmp_path / "later")
+    assert set(state.files) == {"b.html"} and "a" not in state.directories
+    config.write_text('{"base": "base", "removed": ["/a/gone.html"]}')
+    with pytest.raises(ValueError, match="not in its base"):
+        load_state(tmp_path / "later")
+    config.write_text('{"base": "base", "removed": ["/b.html"]}')
+    with pytest.raises(ValueError):
+        load_state(tmp_path / "later")
+    config.write_text('{"base": "later"}')
+    with pytest.raises(ValueError, match="cycle"):
+        load_state(tmp_path / "later")
+
+
 def test_manifest_has_the_promised_mix(manifest):
     reports = manifest["states"]["state1"]["reports"]
     formats = {form for report in reports for form in report["formats"]}
@@ -340,12 +410,12 @@ def test_site_stays_small():
 
 def test_every_report_file_parses_to_the_manifest(manifest, tmp_path):
     wanted: dict[str, tuple[str, dict]] = {}
-    for name, state in manifest["states"].items():
+    for state in manifest["states"].values():
         for report in state["reports"]:
             for item in report["files"]:
                 if item["sha256"] not in wanted:
                     path = tmp_path / f"{len(wanted):03d}-{report['id']}.{item['format']}"
-                    path.write_bytes((MANIFEST.parent / name / item["path"]).read_bytes())
+                    path.write_bytes((MANIFEST.parent / item["path"]).read_bytes())
                     wanted[item["sha256"]] = (str(path), report)
     paths = [path for path, _ in wanted.values()]
     results = parse_files(paths, workers=2)

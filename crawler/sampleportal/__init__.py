@@ -1,7 +1,9 @@
 """The bundled sample portal: a small fake county portal (浑江区人民政府, 220602) on 127.0.0.1.
 
-``site/state1`` and ``site/state2`` are two visits to the same portal; ``site/manifest.json``
-lists, per state, every report a correct crawler must find and the URLs that are not reports.
+``site/state1`` and ``site/state2`` are two visits to the same portal; ``site/state2`` is an
+overlay of ``state1`` (only the files that differ or are new; its ``_portal.json`` names the base and
+the withdrawn paths). ``site/manifest.json`` lists, per state, every report a correct crawler must
+find (each file's ``path`` relative to ``site/``) and the URLs that are not reports.
 The files are written by ``tests/sampleportal_build.py``; ``server.serve`` serves them.
 """
 

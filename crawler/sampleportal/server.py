@@ -3,6 +3,11 @@
 Static files come from one state directory (``site/state1`` …); what is not a plain file is
 described by the state's ``_portal.json`` (never served), not by code:
 
+- ``base`` and ``removed``: the state is an overlay of another one (``site/state2`` of ``state1``):
+  its directory holds only the files that differ or are new; any other path is looked up in the
+  base state, except the URL paths listed in ``removed`` (withdrawn: 404 here). The config itself
+  is not inherited: every ``_portal.json`` is complete;
+
 - ``hanweb``: 大汉 JCMS columns whose records ``/module/web/jpage/dataproxy.jsp`` answers as XML,
   by ``startrecord``/``endrecord`` (1-based, inclusive) or by ``page``/``perpage``, in GET or POST;
 - ``downloads``: ``/module/download/downfile.jsp?filename=KEY`` → a file, its real name given only
@@ -11,7 +16,8 @@ described by the state's ``_portal.json`` (never served), not by code:
 - ``header_overrides``: a path prefix whose pages carry a given (deliberately wrong) Content-Type;
 - ``last_modified``: the Last-Modified date of each file (a default and per-path dates).
 
-Files get an ``ETag`` (sha256 of the bytes) and ``Last-Modified``; ``If-None-Match`` and
+Files get an ``ETag`` (sha256 of the bytes, so a file taken from the base state keeps its ETag)
+and ``Last-Modified``; ``If-None-Match`` and
 ``If-Modified-Since`` are answered with 304. Anything else is a 404.
 
     python -m crawler.sampleportal.server [--state state1] [--port 8000]
@@ -26,6 +32,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -54,11 +61,11 @@ _SAFE_PARAM = re.compile(r"^[\w.-]{1,64}$")
 
 # ---------------------------------------------------------------- state and configuration
 
-def state_dir(state: str | Path) -> Path:
-    """A state name under ``site/`` (``"state1"``) or a directory path."""
+def state_dir(state: str | Path, site: Path = SITE) -> Path:
+    """A state name under ``site`` (``"state1"``) or a directory path."""
     path = Path(state)
-    if not path.is_absolute() and (SITE / path).is_dir():
-        path = SITE / path
+    if not path.is_absolute() and (site / path).is_dir():
+        path = site / path
     if not path.is_dir():
         raise FileNotFoundError(f"no sample portal state at {state}")
     return path.resolve()
@@ -67,6 +74,44 @@ def state_dir(state: str | Path) -> Path:
 def load_config(directory: Path) -> dict:
     config_file = directory / CONFIG_NAME
     return json.loads(config_file.read_text(encoding="utf-8")) if config_file.exists() else {}
+
+
+@dataclass(frozen=True)
+class State:
+    """A state as served: its directory, its configuration and every file it has."""
+
+    name: str
+    root: Path
+    config: dict
+    files: Mapping[str, Path]        # path inside the state ("zwgk/index.html") -> the file holding its bytes
+    directories: frozenset[str]      # every directory holding a file ("" for the root, "zwgk", ...)
+
+    def file(self, path: str) -> Path | None:
+        return self.files.get(path)
+
+
+def load_state(state: str | Path, site: Path = SITE, _overlaid: tuple[Path, ...] = ()) -> State:
+    """A state directory with its ``base`` state (a name beside it) underneath, minus ``removed``."""
+    directory = state_dir(state, site)
+    if directory in _overlaid:
+        raise ValueError(f"sample portal state {directory.name}: its bases form a cycle")
+    config = load_config(directory)
+    files: dict[str, Path] = {}
+    removed = [url_path.lstrip("/") for url_path in config.get("removed", [])]
+    if config.get("base"):
+        files.update(load_state(config["base"], directory.parent, (*_overlaid, directory)).files)
+        missing = [path for path in removed if files.pop(path, None) is None]
+        if missing:
+            raise ValueError(f"sample portal state {directory.name}: removed paths not in its base: {missing}")
+    elif removed:
+        raise ValueError(f"sample portal state {directory.name}: removed paths but no base")
+    own = {path.relative_to(directory).as_posix(): path for path in sorted(directory.rglob("*")) if path.is_file()}
+    own.pop(CONFIG_NAME, None)
+    if both := sorted(own.keys() & set(removed)):
+        raise ValueError(f"sample portal state {directory.name}: removed paths it still holds: {both}")
+    files.update(own)
+    directories = {"/".join(path.split("/")[:depth]) for path in files for depth in range(path.count("/") + 1)}
+    return State(directory.name, directory, config, files, frozenset(directories))
 
 
 @dataclass(frozen=True)
@@ -101,25 +146,27 @@ def content_type(path: Path, data: bytes) -> str:
     return f"text/html; charset={declared.group(1).decode('ascii').lower() if declared else 'utf-8'}"
 
 
-def redirect_to_directory(root: Path, url_path: str) -> Response | None:
+def redirect_to_directory(state: State, url_path: str) -> Response | None:
     """``/zwgk`` → 301 ``/zwgk/`` when it names a directory, as web servers do."""
     parts = [part for part in unquote(url_path).split("/") if part]
     if url_path.endswith("/") or not parts or any(part.startswith((".", "_")) for part in parts):
         return None
-    if root.joinpath(*parts).is_dir():
+    if "/".join(parts) in state.directories:
         return Response(301, [("Location", url_path + "/"), ("Content-Type", "text/html; charset=utf-8")])
     return None
 
 
-def resolve_file(root: Path, url_path: str) -> Path | None:
-    """The file a URL path names inside ``root``; None for hidden (``_``), escaping or missing paths."""
+def resolve_file(state: State, url_path: str) -> tuple[str, Path] | None:
+    """The path inside the state a URL path names, and its file; None for hidden (``_``), escaping or
+    missing paths."""
     parts = [part for part in unquote(url_path).split("/") if part]
     if any(part.startswith((".", "_")) for part in parts):
         return None
-    path = root.joinpath(*parts)
-    if path.is_dir():
-        path = path / "index.html"
-    return path if path.is_file() else None
+    path = "/".join(parts)
+    if path in state.directories:
+        path = f"{path}/index.html" if path else "index.html"
+    file = state.file(path)
+    return (path, file) if file is not None else None
 
 
 def last_modified(config: dict, url_path: str) -> datetime:
@@ -141,16 +188,18 @@ def not_modified(headers, etag: str, modified: datetime) -> bool:
     return False
 
 
-def static_response(root: Path, config: dict, url_path: str, headers) -> Response:
-    redirect = redirect_to_directory(root, url_path)
+def static_response(state: State, url_path: str, headers) -> Response:
+    config = state.config
+    redirect = redirect_to_directory(state, url_path)
     if redirect is not None:
         return redirect
-    path = resolve_file(root, url_path)
-    if path is None:
+    found = resolve_file(state, url_path)
+    if found is None:
         return not_found()
+    name, path = found
     data = path.read_bytes()
     etag = etag_of(path)
-    modified = last_modified(config, "/" + path.relative_to(root).as_posix())
+    modified = last_modified(config, "/" + name)
     validators = [("ETag", etag), ("Last-Modified", email.utils.format_datetime(modified, usegmt=True))]
     if not_modified(headers, etag, modified):
         return Response(304, validators)
@@ -207,10 +256,10 @@ def content_disposition(name: str, encoding: str) -> str:
     return f'attachment; filename="{quote(name)}"'
 
 
-def download_response(root: Path, config: dict, params: dict[str, str]) -> Response:
-    entry = config.get("downloads", {}).get(params.get("filename", ""))
-    path = root / entry["file"] if entry else None
-    if path is None or not path.is_file():
+def download_response(state: State, params: dict[str, str]) -> Response:
+    entry = state.config.get("downloads", {}).get(params.get("filename", ""))
+    path = state.file(entry["file"]) if entry else None
+    if path is None:
         return not_found()
     headers = [("Content-Type", "application/octet-stream"),
                ("Content-Disposition", content_disposition(entry["name"], entry.get("name_encoding", "percent")))]
@@ -219,17 +268,16 @@ def download_response(root: Path, config: dict, params: dict[str, str]) -> Respo
 
 # ---------------------------------------------------------------- query routes (新点 Epoint)
 
-def query_route_response(root: Path, config: dict, url_path: str, params: dict[str, str], headers) -> Response | None:
-    for route in config.get("query_routes", []):
+def query_route_response(state: State, url_path: str, params: dict[str, str]) -> Response | None:
+    for route in state.config.get("query_routes", []):
         if route["path"] != url_path:
             continue
         values = {**route.get("defaults", {}), **params}
         names = re.findall(r"\{(\w+)\}", route["file"])
         if not all(_SAFE_PARAM.match(values.get(name, "")) for name in names):
             return not_found()
-        target = route["file"].format(**{name: values[name] for name in names})
-        path = root / target
-        if not path.is_file():
+        path = state.file(route["file"].format(**{name: values[name] for name in names}))
+        if path is None:
             return not_found()
         data = path.read_bytes()
         return Response(200, [("Content-Type", content_type(path, data))], data)
@@ -238,19 +286,19 @@ def query_route_response(root: Path, config: dict, url_path: str, params: dict[s
 
 # ---------------------------------------------------------------- dispatch
 
-def route(root: Path, config: dict, method: str, target: str, form: dict[str, str], headers) -> Response:
+def route(state: State, method: str, target: str, form: dict[str, str], headers) -> Response:
     parts = urlsplit(target)
     params = {**dict(parse_qsl(parts.query, keep_blank_values=True)), **form}
     if parts.path == DATAPROXY_PATH:
-        return dataproxy_response(config, params)
+        return dataproxy_response(state.config, params)
     if parts.path == DOWNFILE_PATH:
-        return download_response(root, config, params)
-    routed = query_route_response(root, config, parts.path, params, headers)
+        return download_response(state, params)
+    routed = query_route_response(state, parts.path, params)
     if routed is not None:
         return routed
     if method == "POST":
         return Response(405, [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")], b"405")
-    return static_response(root, config, parts.path, headers)
+    return static_response(state, parts.path, headers)
 
 
 class PortalHandler(BaseHTTPRequestHandler):
@@ -272,12 +320,12 @@ class PortalHandler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str, form: dict[str, str], body: bool) -> None:
         portal: SamplePortal = self.server.portal  # type: ignore[attr-defined]
-        root, config = portal.current()
+        state = portal.current()
         portal.enter()
         try:
             if portal.delay:
                 time.sleep(portal.delay)
-            response = route(root, config, method, self.path, form, self.headers)
+            response = route(state, method, self.path, form, self.headers)
         except Exception as error:  # a bug here must show as a 500, not a hung connection
             response = Response(500, [("Content-Type", "text/plain; charset=utf-8")], str(error).encode())
         finally:
@@ -325,14 +373,13 @@ class SamplePortal:
 
     def set_state(self, state: str | Path) -> None:
         """Switch to another state (``"state2"``) live, on the same port."""
-        directory = state_dir(state)
-        config = load_config(directory)
+        loaded = load_state(state)
         with self._lock:
-            self.state, self._root, self._config = Path(state).name, directory, config
+            self.state, self._state = Path(state).name, loaded
 
-    def current(self) -> tuple[Path, dict]:
+    def current(self) -> State:
         with self._lock:
-            return self._root, self._config
+            return self._state
 
     def enter(self) -> None:
         with self._lock:
