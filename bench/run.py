@@ -22,6 +22,7 @@ def main() -> None:
         run(str(HERE.parent / "tests" / "reportgen.py"), directory, "--count", "20")
         run("accuracy.py", directory)
     run("memory_bench.py")
+    run("crawl_bench.py")
 
 
 if __name__ == "__main__":
