@@ -261,17 +261,19 @@ class Archive:
             "content_hash": digest, "consistent": _flag(parsed.get("consistent")),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
             "text": _text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
-        self._replace_facts(report_id, version, parsed, region)
+        self._replace_facts(report_id, version, parsed, region, first=previous is None)
         self.db["reports"].update(report_id, _current_values(parsed, region, version, origin))
 
-    def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict) -> None:
-        # The previous version's rows stay, marked as history.
-        for table in FACT_TABLES:
-            self.db.execute(f"UPDATE [{table}] SET current = 0 WHERE report_id = ? AND current = 1",
+    def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict, first: bool) -> None:
+        # The previous version's rows stay, marked as history. "+current" keeps SQLite on the
+        # report's index: the index on current matches nearly every row and grew each update
+        # with the archive (35 ms at 160k rows, against 0.5 ms).
+        for table in FACT_TABLES if not first else ():
+            self.db.execute(f"UPDATE [{table}] SET current = 0 WHERE report_id = ? AND +current = 1",
                             [report_id])
         for table, rows in fact_rows(parsed, report_id, version, region).items():
             if rows:
-                self.db[table].insert_all(rows, batch_size=1000)
+                _insert_rows(self.db, table, rows)
 
     def _note_source(self, report_id: int, origin: _Origin, parsed: dict, digest: str) -> None:
         self.db.execute("""
@@ -304,6 +306,16 @@ class Archive:
             WHERE gone = 0 AND id IN (SELECT report_id FROM report_sources WHERE url IN ({marks}))
               AND NOT EXISTS (SELECT 1 FROM report_sources s JOIN documents d ON d.url = s.url
                               WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Rows of one shape, inserted with one executemany: a report's few hundred cells went
+    through insert_all's per-value type checks at a cost that stalled the crawl."""
+    columns = list(rows[0])
+    names = ", ".join(f"[{column}]" for column in columns)
+    marks = ", ".join("?" for _ in columns)
+    db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({marks})",
+                        [tuple(row[column] for column in columns) for row in rows])
 
 
 def _text(parsed: dict) -> str:

@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import Spider, signals
@@ -25,13 +25,17 @@ from parsers import NotAReport, ParseError, ScannedDocument
 
 
 class ArchivePipeline:
+    """All archive work runs on one writer thread (SQLite wants one connection per thread, and
+    the reactor thread must stay free for downloads); parsing runs in worker processes."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.settings = crawler.settings
+        self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="nianbao-archive")
         self.archive: Archive | None = None
         self.run: int = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
         self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
         self.documents_by_site: defaultdict[str, int] = defaultdict(int)
         self.errors_by_site: defaultdict[str, int] = defaultdict(int)
@@ -42,37 +46,37 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.archive = Archive(self.settings.get("NIANBAO_DB", "archive.db"))
-        self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
-            region=self.settings.get("NIANBAO_REGION"), url=self.settings.get("NIANBAO_URL"),
-            settings=_politeness(self.settings))
+        self.writer.submit(self._open_archive).result()
         workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1
         # spawn, not fork: a forked reactor thread's state is not safe to inherit.
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
+    def _open_archive(self) -> None:
+        self.archive = Archive(self.settings.get("NIANBAO_DB", "archive.db"))
+        self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
+            region=self.settings.get("NIANBAO_REGION"), url=self.settings.get("NIANBAO_URL"),
+            settings=_politeness(self.settings))
+
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, CrawlError):
-            self._record_error(item.url, item.kind, item.message, item.status, item.site)
+            await self._write(self._record_error, item.url, item.kind, item.message, item.status, item.site)
         elif isinstance(item, Fetched):
             await self._store(item)
         return item
 
+    def _write(self, function: Any, *args: Any) -> asyncio.Future:
+        return asyncio.wrap_future(self.writer.submit(function, *args))
+
     async def _store(self, fetched: Fetched) -> None:
-        assert self.archive is not None
-        parsed = await self._parse(fetched) if self.parse_documents and self._changed(fetched) else None
-        stored = self.archive.store(self.run, fetched, parsed)
-        self.documents_by_site[fetched.site] += 1
-        report_id = stored.report_id or self._known_report(fetched.url)
-        if report_id is not None:
-            self.reports_by_site[fetched.site].add(report_id)
-        if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
-            self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
+        needs_parse = self.parse_documents and await self._write(self._changed, fetched)
+        parsed = await self._parse(fetched) if needs_parse else None
+        await self._write(self._file, fetched, parsed)
 
     def _changed(self, fetched: Fetched) -> bool:
         """Whether the body needs parsing: unchanged bytes were parsed when first captured."""
         if fetched.status != 200:
             return False
-        last = self.archive.last_capture(fetched.url) if self.archive else None
+        last = self.archive.last_capture(fetched.url)
         return last is None or last.get("sha256") != hashlib.sha256(fetched.body).hexdigest()
 
     async def _parse(self, fetched: Fetched) -> dict | ParseError:
@@ -81,42 +85,54 @@ class ArchivePipeline:
         future = self.pool.submit(parse_document, fetched.body, name, fetched.headers.get("content-type"))
         return await asyncio.wrap_future(future)
 
+    def _file(self, fetched: Fetched, parsed: dict | ParseError | None) -> None:
+        stored = self.archive.store(self.run, fetched, parsed)
+        self.documents_by_site[fetched.site] += 1
+        report_id = stored.report_id or self._known_report(fetched.url)
+        if report_id is not None:
+            self.reports_by_site[fetched.site].add(report_id)
+        if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
+            self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
+
     def _known_report(self, url: str) -> int | None:
         row = self.archive.db.execute("select report_id from documents where url = ?", [url]).fetchone()
         return row[0] if row else None
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
-        assert self.archive is not None
         self.errors_by_site[site] += 1
         self.archive.record_error(self.run, url, kind, " ".join(message.split()), status=status, site=site)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.archive is None:
-            return
-        ledgers: dict[str, SiteLedger] = getattr(spider, "ledgers", {})
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+        if self.archive is not None:
+            self.writer.submit(self._close_run, getattr(spider, "ledgers", {}), reason).result()
+        self.writer.shutdown()
+
+    def _close_run(self, ledgers: dict[str, SiteLedger], reason: str) -> None:
         for ledger in ledgers.values():
             self._close_site(ledger)
         pages = sum(ledger.pages for ledger in ledgers.values())
         self.archive.finish_run(self.run, status="finished" if reason == "finished" else reason, pages=pages)
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
         self.archive.close()
 
     def _close_site(self, ledger: SiteLedger) -> None:
         reports = len(self.reports_by_site[ledger.site])
-        self.archive.record_site(self.run, ledger.site, source_id=ledger.source_id, status=_site_status(ledger, reports),
+        status = _site_status(ledger, reports, self.parse_documents)
+        self.archive.record_site(self.run, ledger.site, source_id=ledger.source_id, status=status,
                                  pages=ledger.pages, documents=self.documents_by_site[ledger.site],
                                  reports_found=reports, errors=self.errors_by_site[ledger.site])
         if ledger.complete:
             self.archive.mark_gone(self.run, ledger.site, ledger.documents)
 
 
-def _site_status(ledger: SiteLedger, reports: int) -> str:
+def _site_status(ledger: SiteLedger, reports: int, parsing: bool) -> str:
     if ledger.blocked:
         return "blocked"
     if ledger.pages == 0:
         return "failed"
-    return "ok" if reports else "empty"
+    # Without parsing no report is known yet; the documents are there for `nianbao reparse`.
+    return "ok" if reports or not parsing else "empty"
 
 
 def _parse_kind(error: ParseError) -> str:

@@ -106,6 +106,13 @@ def is_subcolumn(title: str, url: str) -> bool:
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx")
 _DOWNLOAD = re.compile(r"downfile\.jsp|download\.jsp|/attach/|[?&]fileid=|downloadfile|filedownload", re.I)
+_MAY_LINK_FILES = re.compile(rb"\.(?:pdf|docx?|wps|ofd|xlsx?)\b|download|downfile|/attach/|fileid=", re.I)
+
+
+def may_link_files(body: bytes) -> bool:
+    """A quick look at the raw page: most report pages link no file, and then reading their
+    links with lxml (a millisecond a page) can be skipped."""
+    return bool(_MAY_LINK_FILES.search(body))
 
 
 def _extension(url: str) -> str | None:

@@ -16,6 +16,8 @@ REMOTE_CONTROL_ENABLED = False
 # One or two requests at a time per site. With the asyncio reactor Scrapy does not enforce
 # CONCURRENT_REQUESTS_PER_DOMAIN on its own (field notes), so SiteConcurrencyMiddleware does.
 CONCURRENT_REQUESTS = 16
+# Scrapy's default of 100 starts 100 tasks for each page's output; a page yields a few items.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
 DOWNLOAD_DELAY_JITTER = 0.5

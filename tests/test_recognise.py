@@ -5,7 +5,7 @@ import pytest
 
 from crawler.listpages import Link
 from crawler.recognise import (attachment_links, document_kind, filename_from_disposition, is_report_column,
-                               is_report_title, is_subcolumn, report_year)
+                               is_report_title, is_subcolumn, may_link_files, report_year)
 
 # Titles as portals list them (several from the project's corpus and seeds).
 REPORT_TITLES = [
@@ -211,3 +211,12 @@ def test_title_cut_short_by_the_list_counts_as_a_candidate():
 def test_title_cut_short_without_disclosure_words_does_not_count():
     assert not is_report_title("浑江区人民政府2024年工作报告...")
     assert not is_report_title("2024年政府信息公开指南...")
+
+
+def test_page_linking_a_download_may_link_files():
+    assert may_link_files(b"<a href='/module/download/downfile.jsp?classid=0&filename=a'>")
+    assert may_link_files(b"<a href='./P020240325.PDF'>")
+
+
+def test_page_with_no_file_link_may_not():
+    assert not may_link_files("<p>本年度未收到申请。</p><a href='/index.html'>首页</a>".encode())

@@ -169,7 +169,8 @@ class PortalSpider(scrapy.Spider):
         ledger = self._ledger(response.url)
         ledger.documents.add(response.url)
         yield self._fetched(response)
-        if isinstance(response, TextResponse) and not response.meta.get("attachment"):
+        if isinstance(response, TextResponse) and not response.meta.get("attachment") \
+                and recognise.may_link_files(response.body):
             for link in recognise.attachment_links(response.url, response.text):
                 yield self._document_request(response, link.url, attachment=True)
 
