@@ -106,13 +106,14 @@ def is_subcolumn(title: str, url: str) -> bool:
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx")
 _DOWNLOAD = re.compile(r"downfile\.jsp|download\.jsp|/attach/|[?&]fileid=|downloadfile|filedownload", re.I)
-_MAY_LINK_FILES = re.compile(rb"\.(?:pdf|docx?|wps|ofd|xlsx?)\b|download|downfile|/attach/|fileid=", re.I)
+_FILE_LINK_SIGNS = (b".pdf", b".doc", b".wps", b".ofd", b".xls", b"download", b"downfile", b"/attach/", b"fileid=")
 
 
 def may_link_files(body: bytes) -> bool:
     """A quick look at the raw page: most report pages link no file, and then reading their
     links with lxml (a millisecond a page) can be skipped."""
-    return bool(_MAY_LINK_FILES.search(body))
+    lowered = body.lower()  # substring tests: a case-blind regex took half a millisecond a page
+    return any(sign in lowered for sign in _FILE_LINK_SIGNS)
 
 
 def _extension(url: str) -> str | None:
