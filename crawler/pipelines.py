@@ -17,6 +17,7 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.internet.task import LoopingCall
 
 from archive import Archive, Fetched
 from crawler.documents import ErrorPage, document_name, parse_document
@@ -26,7 +27,13 @@ from parsers import NotAReport, ParseError, ScannedDocument
 
 class ArchivePipeline:
     """All archive work runs on one writer thread (SQLite wants one connection per thread, and
-    the reactor thread must stay free for downloads); parsing runs in worker processes."""
+    the reactor thread must stay free for downloads); parsing runs in worker processes.
+
+    Documents are committed in groups (NIANBAO_COMMIT_EVERY, and at least every
+    NIANBAO_COMMIT_SECONDS): a commit rewrites the pages of a dozen indexes, which cost more
+    than the document itself. Each document is still atomic within its group, so a crawl
+    killed mid-group loses only that group's captures, and the next run fetches them again.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -39,6 +46,9 @@ class ArchivePipeline:
         self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
         self.documents_by_site: defaultdict[str, int] = defaultdict(int)
         self.errors_by_site: defaultdict[str, int] = defaultdict(int)
+        self.commit_every = crawler.settings.getint("NIANBAO_COMMIT_EVERY", 50)
+        self.uncommitted = 0
+        self.committer = LoopingCall(lambda: self.writer.submit(self._commit))
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -47,6 +57,7 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         self.writer.submit(self._open_archive).result()
+        self.committer.start(self.settings.getfloat("NIANBAO_COMMIT_SECONDS", 2.0), now=False)
         workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1
         # spawn, not fork: a forked reactor thread's state is not safe to inherit.
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
@@ -86,13 +97,23 @@ class ArchivePipeline:
         return await asyncio.wrap_future(future)
 
     def _file(self, fetched: Fetched, parsed: dict | ParseError | None) -> None:
+        if not self.archive.db.conn.in_transaction:
+            self.archive.db.begin()
         stored = self.archive.store(self.run, fetched, parsed)
+        self.uncommitted += 1
+        if self.uncommitted >= self.commit_every:
+            self._commit()
         self.documents_by_site[fetched.site] += 1
         report_id = stored.report_id or self._known_report(fetched.url)
         if report_id is not None:
             self.reports_by_site[fetched.site].add(report_id)
         if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
             self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
+
+    def _commit(self) -> None:
+        if self.archive is not None and self.archive.db.conn.in_transaction:
+            self.archive.db.commit()
+        self.uncommitted = 0
 
     def _known_report(self, url: str) -> int | None:
         row = self.archive.db.execute("select report_id from documents where url = ?", [url]).fetchone()
@@ -103,6 +124,8 @@ class ArchivePipeline:
         self.archive.record_error(self.run, url, kind, " ".join(message.split()), status=status, site=site)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.committer.running:
+            self.committer.stop()
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
         if self.archive is not None:
@@ -110,6 +133,7 @@ class ArchivePipeline:
         self.writer.shutdown()
 
     def _close_run(self, ledgers: dict[str, SiteLedger], reason: str) -> None:
+        self._commit()
         for ledger in ledgers.values():
             self._close_site(ledger)
         pages = sum(ledger.pages for ledger in ledgers.values())

@@ -58,6 +58,9 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 NIANBAO_DB = "archive.db"
 # Off, documents are captured but not parsed (`nianbao reparse` parses them later).
 NIANBAO_PARSE = True
+# Documents written per commit, and the longest a written document waits for its commit.
+NIANBAO_COMMIT_EVERY = 50
+NIANBAO_COMMIT_SECONDS = 2.0
 # Worker processes that parse documents off the reactor thread (0: one per CPU).
 NIANBAO_PARSE_WORKERS = 0
 
