@@ -65,7 +65,7 @@ class ArchivePipeline:
     def _open_archive(self) -> None:
         self.archive = Archive(self.settings.get("NIANBAO_DB", "archive.db"))
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
-            region=self.settings.get("NIANBAO_REGION"), url=self.settings.get("NIANBAO_URL"),
+            region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
             settings=_politeness(self.settings))
 
     async def process_item(self, item: Any) -> Any:

@@ -247,7 +247,9 @@ def test_scrapy_crawl_with_a_region_argument_runs_as_scrapyd_would(portal, tmp_p
                              "-s", f"NIANBAO_DB={db}", *FAST, "-s", "LOG_LEVEL=WARNING"],
                             cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert archived_reports(sqlite_utils.Database(db)) == expected_reports("state1")
+    archive = sqlite_utils.Database(db)
+    assert archived_reports(archive) == expected_reports("state1")
+    assert [(run["region"], run["status"]) for run in archive["crawl_runs"].rows] == [("220602", "finished")]
 
 
 def test_reparse_with_the_same_parser_adds_no_versions(portal, tmp_path):

@@ -39,6 +39,7 @@ class PortalSpider(scrapy.Spider):
     def __init__(self, url: str | None = None, sources: str | list[dict] | None = None,
                  *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.url = url
         self.sources = _load_sources(url, sources)
         self._allow(self.sources)
         self.ledgers: dict[str, SiteLedger] = {}
@@ -57,7 +58,9 @@ class PortalSpider(scrapy.Spider):
             sources = sources_for(archive, region, None)
         finally:
             archive.close()
-        return super().from_crawler(crawler, *args, sources=sources, **kwargs)
+        spider = super().from_crawler(crawler, *args, sources=sources, **kwargs)
+        spider.region = region
+        return spider
 
     def _allow(self, sources: list[dict]) -> None:
         self.allowed_sites = frozenset(_allowed(url) for source in sources for url in _urls_of(source))
