@@ -17,6 +17,7 @@ def run(*args: str) -> None:
 def main() -> None:
     run("html_bench.py")
     run("pdf_bench.py")
+    run("docx_bench.py")
     run("office_bench.py")
     with tempfile.TemporaryDirectory() as directory:
         run(str(HERE.parent / "tests" / "reportgen.py"), directory, "--count", "20")
