@@ -89,12 +89,32 @@ _PARSER_DEPTH_LIMIT = 255
 DEPTH_WARNING = f"page nested deeper than {_PARSER_DEPTH_LIMIT} levels: the HTML parser dropped the text below"
 
 
+def _html_parser() -> etree.HTMLParser:
+    """lxml.html's parser with the same element classes, looked up in C.
+
+    lxml.html's own lookup is a Python method called for every element proxy created: about a
+    tenth of the time of walking a report page.
+    """
+    lookup = etree.ElementNamespaceClassLookup(etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity))
+    classes = lookup.get_namespace(None)
+    for name, element_class in lxml.html.HtmlElementClassLookup._default_element_classes.items():
+        classes[name] = element_class  # form, input, select, textarea, label
+    parser = etree.HTMLParser()
+    parser.set_element_class_lookup(lookup)
+    return parser
+
+
+_PARSER = _html_parser()
+
+
 def parse_tree(text: str) -> HtmlElement:
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise ParseError("empty page")
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as error:
         raise ParseError(f"not readable as HTML ({error})") from None
 
@@ -129,16 +149,18 @@ def document_from_html(text: str, format: str) -> Document:
 
 # ---------------------------------------------------------------- finding the body
 
-def _class_xpath(name: str) -> str:
-    return f"//*[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]"
-
-
-# Most specific first: a generic .content often wraps the navigation as well.
+# Most specific first: a generic .content often wraps the navigation as well. A class is one of
+# the element's class names (as XPath's normalize-space splits them); an id is the whole value.
 _CONTAINERS = (
-    _class_xpath("TRS_Editor"), _class_xpath("TRS_UEDITOR"), "//*[@id='zoom']", _class_xpath("Custom_UnionStyle"),
-    "//*[@id='UCAP-CONTENT']", _class_xpath("article-content"), _class_xpath("bt_content"), "//*[@id='fontzoom']",
-    _class_xpath("pages_content"), "//*[@id='content' or @id='Content']", _class_xpath("content"), _class_xpath("zw"),
+    ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("id", "zoom"), ("class", "Custom_UnionStyle"),
+    ("id", "UCAP-CONTENT"), ("class", "article-content"), ("class", "bt_content"), ("id", "fontzoom"),
+    ("class", "pages_content"), ("id", "content Content"), ("class", "content"), ("class", "zw"),
 )
+# Every class and id attribute in page order, in one pass (libxml2 walks attributes far faster
+# than it tests a predicate on every element); _container_kinds tells which containers each is.
+_CLASSES_AND_IDS = etree.XPath("//@class | //@id")
+_XML_SPACE = re.compile("[ \t\r\n]+")
+_ANY_CONTAINER_NAME = re.compile("|".join(name for _, names in _CONTAINERS for name in names.split()))
 # The distinctive part of each section heading, in both formats (2019: 因政府信息公开工作被申请
 # 行政复议、提起行政诉讼情况; 2021: 政府信息公开行政复议、行政诉讼情况).
 _HEADING_PHRASES = ("总体情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "行政诉讼情况",
@@ -161,16 +183,38 @@ def find_body(tree: HtmlElement) -> HtmlElement | None:
 
 
 def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
-    """The first CMS container holding two section headings, and the first naming the report."""
+    """The first CMS container holding two section headings, and the first naming the report.
+
+    Containers are tried in the order of _CONTAINERS, each kind's elements in page order.
+    """
+    candidates: dict[HtmlElement, set[int]] = {}  # in page order
+    for attribute in _CLASSES_AND_IDS(tree):
+        if _ANY_CONTAINER_NAME.search(attribute):  # each kind needs its name in the value
+            element = attribute.getparent()
+            if element not in candidates:
+                candidates[element] = _container_kinds(element)
+    texts: dict[HtmlElement, str] = {}
     naming = None
-    for xpath in _CONTAINERS:
-        for element in tree.xpath(xpath):
-            text = _SPACES.sub("", element.text_content())
+    for kind in range(len(_CONTAINERS)):
+        for element, kinds in candidates.items():
+            if kind not in kinds:
+                continue
+            text = texts.get(element)
+            if text is None:
+                text = texts[element] = "".join(element.text_content().split())  # = _SPACES.sub("", ...)
             if len(set(_HEADING.findall(text))) >= 2:
                 return element, naming
             if naming is None and "年度报告" in text:
                 naming = element
     return None, naming
+
+
+def _container_kinds(element: HtmlElement) -> set[int]:
+    """The positions in _CONTAINERS of the containers this element is."""
+    classes = set(_XML_SPACE.split(element.get("class") or ""))
+    element_id = element.get("id")
+    return {kind for kind, (attribute, names) in enumerate(_CONTAINERS)
+            if (names in classes if attribute == "class" else element_id in names.split())}
 
 
 def _smallest_report_element(tree: HtmlElement) -> HtmlElement | None:
@@ -214,10 +258,9 @@ def _layout_tables(root: HtmlElement) -> set[HtmlElement]:
     """
     layout: set[HtmlElement] = set()
     for table in reversed(list(root.iter("table"))):
-        if table in layout or table.text_content().strip():
-            outer = next(table.iterancestors("table"), None)
-            if outer is not None:
-                layout.add(outer)
+        outer = next(table.iterancestors("table"), None)  # first: most tables are in none
+        if outer is not None and (table in layout or table.text_content().strip()):
+            layout.add(outer)
     return layout
 
 
@@ -272,6 +315,12 @@ _BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dd dt br tr td th c
 _SKIP_TAGS = frozenset({"head", "title", "script", "style", "noscript", "template", "select", "button", "textarea",
                         "iframe", "object", "svg"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Only elements with one of these attributes can be hidden; most pages hide nothing, which one
+# regular expression over all their styles shows without an element object for each.
+_STYLES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
+_HIDDEN_ATTRIBUTE = etree.XPath("descendant-or-self::*[@hidden]")
+_STYLED = etree.XPath("descendant-or-self::*[@style or @hidden]")
+_WALK_EVENTS = ("start", "end", "comment", "pi")
 
 
 def blocks_from_tree(root: HtmlElement) -> tuple[list[Block], list[str]]:
@@ -281,8 +330,23 @@ def blocks_from_tree(root: HtmlElement) -> tuple[list[Block], list[str]]:
     return walk.blocks, walk.warnings
 
 
+def _hidden_elements(root: HtmlElement) -> set[HtmlElement]:
+    """Elements under root (and root) that an inline style or the hidden attribute hides.
+
+    The set holds the elements' proxies, so lxml hands out the same objects while it lives.
+    """
+    if not _HIDDEN.search("\0".join(_STYLES(root))):  # no match can span a NUL
+        return set(_HIDDEN_ATTRIBUTE(root))
+    return {element for element in _STYLED(root)
+            if element.get("hidden") is not None or _HIDDEN.search(element.get("style") or "")}
+
+
 class _Walk:
-    """One pass over a subtree with lxml's iterwalk: no recursion, so no depth can overflow."""
+    """One pass over a subtree with lxml's iterwalk: no recursion, so no depth can overflow.
+
+    Text goes into the current line; a block tag's start and end close it (a paragraph), a
+    skipped element (script, hidden) keeps only its tail, a report table becomes a grid.
+    """
 
     def __init__(self, layout_tables: set[HtmlElement], cells_as_text: bool) -> None:
         self.layout_tables = layout_tables
@@ -292,80 +356,153 @@ class _Walk:
         self._line: list[str] = []
 
     def run(self, root: HtmlElement) -> None:
-        walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+        hidden = _hidden_elements(root)
+        layout = self.layout_tables
+        tables = not self.cells_as_text
+        blocks = self.blocks
+        line = self._line
+        block_tags, skip_tags = _BLOCK_TAGS, _SKIP_TAGS
+        walker = etree.iterwalk(root, events=_WALK_EVENTS)
         depth = deepest = sum(1 for _ in root.iterancestors())
         for event, element in walker:
             if event == "start":
                 depth += 1
-                deepest = max(deepest, depth)
-                if self._start(element):
+                if depth > deepest:
+                    deepest = depth
+                tag = element.tag
+                if tag in skip_tags or element in hidden:
                     walker.skip_subtree()
+                    continue
+                if tag in block_tags:
+                    if line:
+                        _flush(line, blocks)
+                    if tag == "table" and tables and element not in layout:
+                        self._add_table(element, hidden)
+                        walker.skip_subtree()
+                        continue
+                text = element.text
+                if text:
+                    line.append(text)
             elif event == "end":
                 depth -= 1
-                self._end(element, root)
+                if line and element.tag in block_tags:
+                    _flush(line, blocks)
+                if element is not root:
+                    tail = element.tail
+                    if tail:
+                        line.append(tail)
             else:  # a comment's or processing instruction's tail is page text
-                self._line.append(element.tail or "")
-        self._flush()
+                tail = element.tail
+                if tail:
+                    line.append(tail)
+        if line:
+            _flush(line, blocks)
         if deepest >= _PARSER_DEPTH_LIMIT:
             self.warnings.append(DEPTH_WARNING)
 
-    def _start(self, element: HtmlElement) -> bool:
-        """Handle an opening tag; True when its subtree is done with."""
-        tag = element.tag
-        if tag in _SKIP_TAGS or _HIDDEN.search(element.get("style") or "") or element.get("hidden") is not None:
-            return True
-        if tag == "table" and not self.cells_as_text and element not in self.layout_tables:
-            self._flush()
-            self._add_table(element)
-            return True
-        if tag in _BLOCK_TAGS:
-            self._flush()
-        self._line.append(element.text or "")
-        return False
-
-    def _end(self, element: HtmlElement, root: HtmlElement) -> None:
-        if element.tag in _BLOCK_TAGS:
-            self._flush()
-        if element is not root:
-            self._line.append(element.tail or "")
-
-    def _add_table(self, table: HtmlElement) -> None:
+    def _add_table(self, table: HtmlElement, hidden: set[HtmlElement]) -> None:
         try:
-            grid = table_grid(table)
+            grid = _grid(table, hidden)
         except _GridTooLarge as error:
             self.warnings.append(str(error))
             return
         if grid.rows:
             self.blocks.append(grid)
 
-    def _flush(self) -> None:
-        text = _clean("".join(self._line))
-        if text:
-            self.blocks.append(text)
-        self._line.clear()
+
+def _flush(line: list[str], blocks: list[Block] | list[str]) -> None:
+    """The line's text, cleaned, as a paragraph (if any is left); the line starts anew."""
+    text = _clean("".join(line))
+    if text:
+        blocks.append(text)
+    line.clear()
 
 
 _CJK = "\u2e80-\u2fff\u3001-\u303f\u3040-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 # A source line break between two Chinese characters is the editor's wrapping, not a space.
 _CJK_LINE_BREAK = re.compile(f"(?<=[{_CJK}])[ \t\r]*\n\\s*(?=[{_CJK}])")
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = str.maketrans("", "", _INVISIBLE_CHARS)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def _clean(text: str) -> str:
-    text = _CJK_LINE_BREAK.sub("", text.translate(_INVISIBLE))
-    return _SPACES.sub(" ", text).strip()
+    """Invisible characters out, editor line breaks between Chinese characters out, whitespace runs
+    as one space (str.split splits on exactly the characters ``\\s`` matches), no outer spaces."""
+    if _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    if "\n" in text:
+        text = _CJK_LINE_BREAK.sub("", text)
+    return " ".join(text.split())
+
+
+_LINE_TAGS = _BLOCK_TAGS | _SKIP_TAGS
+
+
+def _only_inline(cell: HtmlElement) -> bool:
+    """Whether the cell holds only inline elements (<span>, <font>): nothing that ends a line or
+    drops text, no comment either (a cell is small: Python's loop beats a C tag filter's setup)."""
+    for element in cell.iterdescendants():
+        tag = element.tag
+        if tag.__class__ is not str or tag in _LINE_TAGS:
+            return False
+    return True
 
 
 def cell_text(cell: HtmlElement) -> str:
     """The cell's lines joined: nothing between Chinese characters (本年新 + 制作数量), else a space."""
-    walk = _Walk(set(), cells_as_text=True)
-    walk.run(cell)
+    return _cell_text(cell, _hidden_elements(cell))
+
+
+def _cell_text(cell: HtmlElement, hidden: set[HtmlElement]) -> str:
+    """cell_text, with the hidden elements of the table already found."""
+    if cell.tag in _SKIP_TAGS or cell in hidden:
+        return ""
+    if not len(cell):  # text only (most cells): one line
+        text = cell.text
+        return _clean(text) if text else ""
+    if not hidden and _only_inline(cell):  # one line: all its text and tails in order
+        return _clean("".join(cell.itertext()))
+    lines = _cell_lines(cell, hidden)
     text = ""
-    for line in (block for block in walk.blocks if isinstance(block, str)):  # no tables inside a cell
+    for line in lines:
         both_cjk = text and _CJK_CHAR.match(text[-1]) and _CJK_CHAR.match(line[0])
         text += line if not text or both_cjk else " " + line
     return text
+
+
+def _cell_lines(cell: HtmlElement, hidden: set[HtmlElement]) -> list[str]:
+    """_Walk.run inside a cell (every nested table only text): the cell's non-empty lines."""
+    lines: list[str] = []
+    line: list[str] = []
+    block_tags, skip_tags = _BLOCK_TAGS, _SKIP_TAGS
+    walker = etree.iterwalk(cell, events=_WALK_EVENTS)
+    for event, element in walker:
+        if event == "start":
+            tag = element.tag
+            if tag in skip_tags or element in hidden:
+                walker.skip_subtree()
+                continue
+            if line and tag in block_tags:
+                _flush(line, lines)
+            text = element.text
+            if text:
+                line.append(text)
+        elif event == "end":
+            if line and element.tag in block_tags:
+                _flush(line, lines)
+            if element is not cell:
+                tail = element.tail
+                if tail:
+                    line.append(tail)
+        else:
+            tail = element.tail
+            if tail:
+                line.append(tail)
+    if line:
+        _flush(line, lines)
+    return lines
 
 
 class _GridTooLarge(Exception):
@@ -375,41 +512,57 @@ class _GridTooLarge(Exception):
 _MAX_COLSPAN = 100
 # Report tables have under 2,000 positions; spans that ask for more are broken or hostile.
 _MAX_GRID_CELLS = 200_000
-_ROWS_XPATH = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
+_ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+_EMPTY_CELL = Cell("")
 
 
 def table_grid(table: HtmlElement) -> Table:
     """The table as a full grid: each span's origin cell, and merged copies where it reaches."""
-    rows = table.xpath(_ROWS_XPATH)
+    return _grid(table, _hidden_elements(table))
+
+
+def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
+    """table_grid, with the hidden elements under the table already found.
+
+    Cells are immutable, so a span's merged copies and the grid's blank positions share one Cell.
+    """
+    rows = _ROWS(table)
+    count = len(rows)
     placed: list[dict[int, Cell]] = [{} for _ in rows]
     budget = _MAX_GRID_CELLS
     for r, tr in enumerate(rows):
+        row = placed[r]
         column = 0
         for cell in tr.iterchildren("td", "th"):
-            while column in placed[r]:
+            while column in row:
                 column += 1
-            rowspan, colspan = _rowspan(cell, len(rows) - r), _colspan(cell)
+            # Most cells have no spans: the attribute lookups, not the parsing, are the cost.
+            rowspan = 1 if cell.get("rowspan") is None else _rowspan(cell, count - r)
+            colspan = 1 if cell.get("colspan") is None else _colspan(cell)
             budget -= rowspan * colspan
             if budget < 0:
                 raise _GridTooLarge(f"table skipped: its spans cover over {_MAX_GRID_CELLS} cells")
-            _place(placed, r, column, rowspan, colspan, cell_text(cell))
+            text = _cell_text(cell, hidden)
+            row[column] = Cell(text)
+            if rowspan > 1 or colspan > 1:
+                # Overlapping spans in a broken table: the first cell to claim a position keeps it.
+                merged = Cell(text, merged=True)
+                for covered in placed[r:r + rowspan]:
+                    for c in range(column, column + colspan):
+                        covered.setdefault(c, merged)
             column += colspan
     width = max((max(row) + 1 for row in placed if row), default=0)
-    if width * len(rows) > _MAX_GRID_CELLS:
-        raise _GridTooLarge(f"table skipped: {len(rows)} rows by {width} columns")
-    return Table([[row.get(c, Cell("")) for c in range(width)] for row in placed if row])
+    if width * count > _MAX_GRID_CELLS:
+        raise _GridTooLarge(f"table skipped: {count} rows by {width} columns")
+    return Table([[row.get(c, _EMPTY_CELL) for c in range(width)] for row in placed if row])
 
 
-def _place(placed: list[dict[int, Cell]], row: int, column: int, rowspan: int, colspan: int, text: str) -> None:
-    placed[row][column] = Cell(text)
-    for dr in range(rowspan):
-        for dc in range(colspan):
-            # Overlapping spans in a broken table: the first cell to claim a position keeps it.
-            placed[row + dr].setdefault(column + dc, Cell(text, merged=True))
+_SPAN_NUMBER = re.compile(r"\s*(\d+)")
 
 
 def _span_value(cell: HtmlElement, name: str) -> int | None:
-    match = re.match(r"\s*(\d+)", cell.get(name) or "")
+    value = cell.get(name)
+    match = _SPAN_NUMBER.match(value) if value else None
     return int(match.group(1)) if match else None
 
 
@@ -432,8 +585,13 @@ _MAX_TITLE_CHARS = 100
 
 def find_report_title(tree: HtmlElement, blocks: list[Block]) -> str | None:
     """The first title-like text naming an annual report (年度报告 before the looser 年报/报告)."""
-    candidates = [text for text in _title_candidates(tree, blocks) if 0 < len(text) <= _MAX_TITLE_CHARS]
-    for pattern in ("年度报告", "年报", "报告"):
+    candidates = []
+    for text in _title_candidates(tree, blocks):
+        if 0 < len(text) <= _MAX_TITLE_CHARS:
+            if "年度报告" in text:  # the first pattern: no later candidate can come before this one
+                return text
+            candidates.append(text)
+    for pattern in ("年报", "报告"):
         for text in candidates:
             if pattern in text:
                 return text

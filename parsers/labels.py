@@ -109,6 +109,11 @@ APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "复议后起诉", "直�
 ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.、,]")
 _GROUP_NUMBER = re.compile(r"\(([三四五六七])\)")
 _TOTAL_ROW = re.compile(r"^(?:\(七\)|七[、.])?总计$")
+_RESULTS_HEADING = re.compile(r"^[三四]、?本年度办理结果")
+_RESULTS_HEADING_3 = re.compile(r"^[三]、?本年度办理结果")
+_ITEM_PREFIX = re.compile(r"^\([一二三四五六七]\)")
+_PROACTIVE_NUMBER = re.compile(r"^\(?[一二三四五六七八九\d]+\)?[.、]?")
+_NUMBER_COMMA = re.compile(r"^(\d{1,2})[、,]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -118,16 +123,17 @@ def normalize(text: str) -> str:
     text = "".join(text.split())
     for wide, narrow in (("【", "("), ("】", ")"), ("〔", "("), ("〕", ")"), ("“", ""), ("”", ""), ('"', "")):
         text = text.replace(wide, narrow)
-    return re.sub(r"^(\d{1,2})[、,]", r"\1.", text)
+    return _NUMBER_COMMA.sub(r"\1.", text)
 
 
 def _contains_any(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
 
+@functools.lru_cache(maxsize=8192)
 def request_row(label: str) -> str | None:
     """The top-level row of table 三 this label names (new, granted, ...), or None."""
-    if _TOTAL_ROW.match(re.sub(r"^[三四]、?本年度办理结果", "", label)):
+    if _TOTAL_ROW.match(_RESULTS_HEADING.sub("", label)):
         return "total"
     for key, words in REQUEST_ROWS.items():
         if _contains_any(label, words) and not (key == "granted" and "不予" in label):
@@ -135,6 +141,7 @@ def request_row(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def request_group(label: str) -> str | None:
     """The result group this label opens ((三)不予公开 … (六)其他处理), or None."""
     number = _GROUP_NUMBER.search(label)
@@ -144,15 +151,17 @@ def request_group(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def strip_group(label: str, group: str) -> str:
     """What is left of a label once the group's own words are removed: the item part."""
     words = REQUEST_GROUPS[group][0]
     for word in words:
         label = label.replace(word, "")
-    label = re.sub(r"^[三]、?本年度办理结果", "", label)
-    return re.sub(r"^\([一二三四五六七]\)", "", label)
+    label = _RESULTS_HEADING_3.sub("", label)
+    return _ITEM_PREFIX.sub("", label)
 
 
+@functools.lru_cache(maxsize=8192)
 def request_item(label: str, group: str) -> str | None:
     """The item of a result group this label names, by keyword, else by its number."""
     items = REQUEST_GROUPS[group][1]
@@ -165,9 +174,10 @@ def request_item(label: str, group: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def proactive_item(label: str) -> str | None:
     """The item of table 二 (规章, 行政许可, ...) a short row label names."""
-    label = re.sub(r"^\(?[一二三四五六七八九\d]+\)?[.、]?", "", label)
+    label = _PROACTIVE_NUMBER.sub("", label)
     for key, words in PROACTIVE_ITEMS.items():
         if any(word in label and len(label) <= len(word) + 6 for word in words):
             if key == "regulations" and "规范性" in label:
@@ -184,5 +194,6 @@ def proactive_metric(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def is_appeal_header(label: str) -> bool:
     return _contains_any(label, APPEAL_HEADER_WORDS)

@@ -12,6 +12,7 @@ _NUMBERING = re.compile(r"^\d+\s*[.、]$")
 ZERO_WORDS = frozenset({"无", "没有", "零"})
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_cell(text: str) -> str:
     """NFKC folds full-width digits and signs; all whitespace goes."""
     text = unicodedata.normalize("NFKC", text)
@@ -29,6 +30,7 @@ def is_value_like(text: str) -> bool:
     return bool(_NUMBER.match(cell)) or cell in ZERO_WORDS or set(cell) <= set("-/\\_~*")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_value(text: str) -> tuple[int | float | None, str | None]:
     """(number, warning): blank is None, 无 is 0, anything unreadable is None with a warning."""
     cell = normalize_cell(text)

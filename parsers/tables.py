@@ -7,6 +7,7 @@ repeated after a break and text dumps that lost their row boundaries all read th
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import labels as L
@@ -55,6 +56,7 @@ def split_row(row: list[Cell]) -> list[list[Cell]]:
     return parts
 
 
+@functools.lru_cache(maxsize=8192)
 def _starts_row(label: str) -> bool:
     if not label or is_value_like(label):
         return False
