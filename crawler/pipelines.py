@@ -1,8 +1,8 @@
 """The archive pipeline: every fetched document into the archive, parsed off the reactor thread.
 
 Parsing runs in worker processes (trafilatura or pdfplumber inside a callback would stall the
-crawl, field notes); the archive is written here, one transaction per document, so a crawl
-killed at any moment leaves a valid archive.
+crawl, field notes); the archive is written on one writer thread, each document atomically, so
+a crawl killed at any moment leaves a valid archive.
 """
 
 from __future__ import annotations
