@@ -4,7 +4,6 @@ conditionally, and read pages whose header charset is wrong."""
 from __future__ import annotations
 
 import asyncio
-import re
 import sqlite3
 import zlib
 from collections import defaultdict
@@ -15,9 +14,11 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Headers, HtmlResponse, Response, TextResponse
+from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
+
+from parsers.html import page_encoding
 
 
 def site_of(url_or_request: str | Request) -> str:
@@ -151,29 +152,17 @@ class ConditionalRequestMiddleware:
         return self._connection
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-
-
 class CharsetRepairMiddleware:
     """Re-decode a page when its header charset is wrong (a GBK page sent as utf-8).
 
-    Scrapy lets the header beat the page's <meta>; the raw bytes are kept either way.
+    Scrapy lets the header beat the page's <meta>; the page is read again with the codec the
+    parsers would choose. The raw bytes are kept either way.
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or "\ufffd" not in response.text:
             return response
-        encoding = self._declared(response.body) or "gb18030"
-        if encoding.lower().replace("-", "") in ("gb2312", "gbk"):
-            encoding = "gb18030"  # the superset: gb2312 pages use characters outside gb2312
-        return response.replace(cls=type(response) if isinstance(response, HtmlResponse) else TextResponse,
-                                encoding=encoding)
-
-    @staticmethod
-    def _declared(body: bytes) -> str | None:
-        match = _META_CHARSET.search(body[:4096])
-        declared = match.group(1).decode("ascii", "ignore") if match else None
-        return None if declared is None or declared.lower().replace("-", "") == "utf8" else declared
+        return response.replace(encoding=page_encoding(response.body))
 
 
 class LoopAwareRedirectMiddleware(RedirectMiddleware):

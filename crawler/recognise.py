@@ -102,6 +102,14 @@ def is_subcolumn(title: str, url: str) -> bool:
     return bool(_SUBCOLUMN_TITLE.match(_normal(title))) and _is_list_url(url)
 
 
+def is_column_link(title: str, url: str) -> bool:
+    """On a report column's page, any link to a list of reports: a sub-column, a report column,
+    or a list named like one without a year (其他部门年报)."""
+    if is_subcolumn(title, url) or is_report_column(title, url):
+        return True
+    return _normal(title).endswith(("年报", "年度报告")) and not is_report_title(title)
+
+
 # ---------------------------------------------------------------- attachments
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx")

@@ -36,7 +36,7 @@ def decode(data: bytes) -> str:
     UTF-8 goes first although a charset may be declared: the label can lie (a template converted
     to UTF-8 that still says gb2312), while Chinese text in GBK is never valid UTF-8 by chance.
     """
-    text = _first_decoding(data)
+    text, _ = _first_decoding(data)
     if "\ufffd" in text:
         retry = data.decode("gb18030", errors="replace")
         if retry.count("\ufffd") < text.count("\ufffd"):
@@ -44,13 +44,18 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _first_decoding(data: bytes) -> str:
+def page_encoding(data: bytes) -> str:
+    """The codec `decode` reads the page with first (the crawler re-decodes with it)."""
+    return _first_decoding(data)[1]
+
+
+def _first_decoding(data: bytes) -> tuple[str, str]:
     for encoding in _candidate_encodings(data):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
             continue
-    return data.decode("gb18030", errors="replace")
+    return data.decode("gb18030", errors="replace"), "gb18030"
 
 
 def _candidate_encodings(data: bytes) -> Iterator[str]:

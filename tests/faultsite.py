@@ -77,6 +77,11 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.form = self.rfile.read(length).decode("utf-8", "replace")
+        self.do_GET()
+
     def do_GET(self) -> None:
         with self.site.lock:
             self.site.paths.append(self.path)

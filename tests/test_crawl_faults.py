@@ -153,3 +153,39 @@ def test_long_trs_column_is_read_to_its_last_page_without_hitting_the_limit(tmp_
         site.stop()
     assert len([path for path in site.paths if path.startswith("/trs/index")]) == pages
     assert "pagination_limit" not in error_kinds(sqlite_utils.Database(tmp_path / "a.db")).values()
+
+
+def test_hanweb_column_is_read_through_every_dataproxy_range(tmp_path):
+    total = 40
+
+    def record(number: int) -> str:
+        return (f"<record><![CDATA[<li><a href='/nb/good.html?record={number}' title='红土崖镇人民政府"
+                f"{faultsite.GOOD_REPORT.year}年政府信息公开工作年度报告'>报告{number}</a></li>]]></record>")
+
+    def column(handler):
+        records = "".join(record(n) for n in range(1, 4))
+        handler.send(200, faultsite._page("乡镇街道年报", (
+            "<div id='12345'><script type='text/xml'><datastore><recordset>"
+            f"{records}</recordset></datastore></script></div>"
+            "<script src='/module/web/jpage/dataproxy.jsp?page=1&webid=1&path=/&columnid=5678&unitid=12345"
+            "&permissiontype=0'></script>"
+            f"<script>var totalRecord = {total}; $('#12345').jpage({{perPage: 3, totalRecord: {total}, "
+            "proxyUrl: '/module/web/jpage/dataproxy.jsp', groupSize: 3}});</script>")))
+
+    def dataproxy(handler):
+        query = faultsite.parse_qs(faultsite.urlsplit(handler.path).query)
+        start, end = int(query["startrecord"][0]), min(int(query["endrecord"][0]), total)
+        records = "".join(record(n) for n in range(start, end + 1))
+        handler.send(200, (f"<?xml version='1.0' encoding='utf-8'?><datastore><totalrecord>{total}</totalrecord>"
+                           f"<recordset>{records}</recordset></datastore>").encode(), "text/xml; charset=utf-8")
+
+    routes = dict(faultsite.FAULT_ROUTES) | {
+        "/": lambda h: h.send(200, faultsite._page("首页", "<a href='/col/col5678/index.html'>政府信息公开年报</a>")),
+        "/col/col5678/index.html": column, "/module/web/jpage/dataproxy.jsp": dataproxy}
+    site = faultsite.serve(routes)
+    try:
+        result = nianbao_crawl(tmp_path / "a.db", site.url + "/")
+    finally:
+        site.stop()
+    assert "Traceback" not in result.stderr and "Spider error" not in result.stderr
+    assert len({path for path in site.paths if path.startswith("/nb/good.html?record=")}) == total

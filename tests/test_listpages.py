@@ -417,3 +417,10 @@ def test_read_list_page_picks_the_adapter_by_content() -> None:
 
 def test_adapters_are_the_four_modules_with_pager_last() -> None:
     assert [a.CMS for a in ADAPTERS] == ["trs", "hanweb", "epoint", "pager"]
+
+
+def test_preferred_adapter_is_tried_first():
+    page = "<html><body><ul><li><a href='/a/1.html'>一</a></li></ul><a href='?page=2'>下一页</a>" \
+           "<script>createPageHTML(3, 0, 'index', 'html');</script></body></html>"
+    assert read_list_page("http://x.gov.cn/nb/index.html", page, prefer="pager").cms == "pager"
+    assert read_list_page("http://x.gov.cn/nb/index.html", page).cms == "trs"

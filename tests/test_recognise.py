@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.listpages import Link
-from crawler.recognise import (attachment_links, document_kind, filename_from_disposition, is_report_column,
+from crawler.recognise import (attachment_links, document_kind, filename_from_disposition, is_column_link, is_report_column,
                                is_report_title, is_subcolumn, may_link_files, report_year)
 
 # Titles as portals list them (several from the project's corpus and seeds).
@@ -220,3 +220,20 @@ def test_page_linking_a_download_may_link_files():
 
 def test_page_with_no_file_link_may_not():
     assert not may_link_files("<p>本年度未收到申请。</p><a href='/index.html'>首页</a>".encode())
+
+
+@pytest.mark.parametrize("title, url", [
+    ("其他部门年报", "http://x.gov.cn/info/iList.jsp?cat_id=77&cur_page=1"),
+    ("浑江区审计局", "http://x.gov.cn/bm/sjj/gknb/index.html"),
+    ("乡镇街道年报", "http://x.gov.cn/col/col5678/index.html"),
+])
+def test_links_to_report_lists_are_column_links(title, url):
+    assert is_column_link(title, url)
+
+
+@pytest.mark.parametrize("title, url", [
+    ("浑江区2024年政府信息公开工作年度报告", "http://x.gov.cn/zwgk/202501/t20250120_1.html"),
+    ("新闻中心", "http://x.gov.cn/xwzx/index.html"),
+])
+def test_reports_and_navigation_are_not_column_links(title, url):
+    assert not is_column_link(title, url)

@@ -37,13 +37,14 @@ from crawler.listpages import epoint, hanweb, pager, trs  # noqa: E402
 ADAPTERS: tuple = (trs, hanweb, epoint, pager)
 
 
-def read_list_page(url: str, text: str, form: str | None = None) -> ListPage:
+def read_list_page(url: str, text: str, form: str | None = None, prefer: str | None = None) -> ListPage:
     """Read a list page with the first adapter that recognises it.
 
     ``form`` is the POST body a Hanweb dataproxy answer was requested with (the spider has it
-    in the Follow it fetched); the other adapters ignore it.
+    in the Follow it fetched); the other adapters ignore it. ``prefer`` names the adapter to
+    try first, when the portal's platform is known.
     """
-    for adapter in ADAPTERS:
+    for adapter in sorted(ADAPTERS, key=lambda adapter: adapter.CMS != prefer):
         if adapter.matches(url, text):
             if adapter is hanweb:
                 return hanweb.read(url, text, form)

@@ -6,7 +6,6 @@ Platform spiders (`trs`, `hanweb`, ...) are this spider started with a CMS the r
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
@@ -27,7 +26,6 @@ from crawler.middlewares import site_of
 from parsers.regions import find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
-_ADAPTER_NAMES = frozenset({"trs", "hanweb", "epoint", "pager"})
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
 
 
@@ -107,19 +105,11 @@ class PortalSpider(scrapy.Spider):
         self._count_page(response)
         if not isinstance(response, TextResponse):
             return
-        form = response.meta.get("form")
-        page = self._read_page(response) if form is None else \
-            _read_dataproxy(response.url, response.text, form)
-        yield from self._read_list(response, page)
+        yield from self._read_list(response, self._read_page(response))
 
     def _read_page(self, response: TextResponse) -> ListPage:
-        url, text = response.url, response.text
         cms = (response.meta.get("source") or {}).get("cms") or self.cms
-        if cms in _ADAPTER_NAMES:
-            adapter = importlib.import_module(f"crawler.listpages.{cms}")
-            if adapter.matches(url, text):
-                return adapter.read(url, text)
-        return read_list_page(url, text)
+        return read_list_page(response.url, response.text, response.meta.get("form"), prefer=cms)
 
     def _read_list(self, response: Response, page: ListPage) -> Iterator[Any]:
         ledger = self._ledger(response.url)
@@ -139,7 +129,7 @@ class PortalSpider(scrapy.Spider):
         for anchor in response.css("a[href]"):
             title = " ".join("".join(anchor.css("::text").getall()).split()) or anchor.attrib.get("title", "")
             url = response.urljoin(anchor.attrib["href"])
-            if url.startswith("http") and _is_column_link(title, url):
+            if url.startswith("http") and recognise.is_column_link(title, url):
                 yield self._list_request(response, url, column=url)
 
     def _follow_link(self, response: Response, url: str, title: str) -> Iterator[scrapy.Request]:
@@ -160,10 +150,9 @@ class PortalSpider(scrapy.Spider):
             yield self._error(follow.url, "pagination_limit", f"more than {limit} list pages in column {column}")
         if len(pages) >= limit:
             return
-        form = dict(_parse_form(follow.body)) if follow.method == "POST" and follow.body else None
+        form = follow.body if follow.method == "POST" else response.meta.get("form")
         yield self._request(response, follow.url, self.parse_list, method=follow.method, body=follow.body,
-                            headers=dict(follow.headers) or _form_headers(follow), column=column,
-                            form=form if form is not None else response.meta.get("form"))
+                            headers=dict(follow.headers) or _form_headers(follow), column=column, form=form)
 
     # -- documents -------------------------------------------------------------------------
 
@@ -243,13 +232,6 @@ def _learn_region(response: TextResponse) -> None:
         source["region"] = region
 
 
-def _is_column_link(title: str, url: str) -> bool:
-    if recognise.is_subcolumn(title, url) or recognise.is_report_column(title, url):
-        return True
-    # A column named like 其他部门年报: a report name without a year.
-    return title.endswith(("年报", "年度报告")) and not recognise.is_report_title(title)
-
-
 def _load_sources(url: str | None, sources: str | list[dict] | None) -> list[dict]:
     if isinstance(sources, str):
         sources = json.loads(sources)
@@ -268,18 +250,6 @@ def _allowed(url: str) -> tuple[str, int | None]:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     return host.removeprefix("www."), parts.port
-
-
-def _read_dataproxy(url: str, text: str, form: dict[str, str]) -> ListPage:
-    from crawler.listpages import hanweb
-
-    return hanweb.read_dataproxy(url, text, form)
-
-
-def _parse_form(body: str) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl(body, keep_blank_values=True)
 
 
 def _form_headers(follow: Follow) -> dict[str, str]:
