@@ -104,9 +104,8 @@ class ArchivePipeline:
         if self.uncommitted >= self.commit_every:
             self._commit()
         self.documents_by_site[fetched.site] += 1
-        report_id = stored.report_id or self._known_report(fetched.url)
-        if report_id is not None:
-            self.reports_by_site[fetched.site].add(report_id)
+        if stored.report_id is not None:  # also the report an unchanged document carries
+            self.reports_by_site[fetched.site].add(stored.report_id)
         if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
             self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
 
@@ -114,10 +113,6 @@ class ArchivePipeline:
         if self.archive is not None and self.archive.db.conn.in_transaction:
             self.archive.db.commit()
         self.uncommitted = 0
-
-    def _known_report(self, url: str) -> int | None:
-        row = self.archive.db.execute("select report_id from documents where url = ?", [url]).fetchone()
-        return row[0] if row else None
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         self.errors_by_site[site] += 1
