@@ -10,6 +10,14 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("nianbao")
 
+# The tables and views a user reads, browses and exports (design.md); the others are plumbing:
+# blobs hold raw bytes, report_totals feeds report_summary, reports_fts is the search index.
+PUBLIC_TABLES = (
+    "reports", "report_summary", "report_versions", "report_sources", "request_counts",
+    "proactive_counts", "appeal_counts", "checks", "sources", "crawl_runs", "crawl_sites",
+    "crawl_errors", "captures", "documents",
+)
+
 
 @migrations()
 def m001_sources_and_runs(db: Database) -> None:
