@@ -20,7 +20,8 @@ from parsers import PARSER_VERSION
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
-from .versions import SECTIONS, content_hash, diff, same_report_elsewhere
+from . import summary
+from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
 _CHUNK = 500
@@ -260,9 +261,10 @@ class Archive:
             "created_at": now(), "parser_version": parsed.get("parser_version") or PARSER_VERSION,
             "content_hash": digest, "consistent": _flag(parsed.get("consistent")),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text": _text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
+            "text": summary.text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
         self._replace_facts(report_id, version, parsed, region, first=previous is None)
         _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
+        summary.follow(self.db, report_id, parsed, previous)
 
     def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict, first: bool) -> None:
         # The previous version's rows stay, marked as history. "+current" keeps SQLite on the
@@ -330,11 +332,6 @@ def _insert_sql(table: str, columns: list[str]) -> str:
 def _update(db: sqlite_utils.Database, table: str, pk: int, values: dict) -> None:
     assignments = ", ".join(f"[{column}] = ?" for column in values)
     db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), pk])
-
-
-def _text(parsed: dict) -> str:
-    sections = parsed.get("sections") or {}
-    return "\n\n".join(sections[name] for name in SECTIONS if sections.get(name))
 
 
 def _current_values(parsed: dict, region: dict, version: int, origin: _Origin) -> dict:

@@ -1,0 +1,86 @@
+"""The archive in Datasette: its metadata, its settings, and a server that only reads.
+
+The database is always named ``archive``, whatever the file is called, because the metadata's
+canned queries, facets and dashboard are written for that name.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+from datasette.app import Datasette
+from datasette.database import Database
+
+from .schema import migrations
+
+DATABASE = "archive"
+METADATA = Path(__file__).resolve().parents[1] / "datasette_metadata.json"
+
+# Written out, not left to Datasette's defaults, so a published archive behaves the same on
+# every Datasette 0.65 release.
+SETTINGS = {
+    "default_page_size": 50,
+    "max_returned_rows": 1000,
+    "sql_time_limit_ms": 3000,
+    "default_facet_size": 40,             # 31 provinces fit on one facet
+    "facet_time_limit_ms": 1000,
+    "allow_facet": True,
+    "suggest_facets": False,              # ~700 ms a page on a million rows (field notes)
+    "allow_download": False,              # the whole file holds every raw byte: gigabytes
+    "allow_csv_stream": True,
+    "max_csv_mb": 0,                      # a streamed CSV is every row, never cut short
+    "truncate_cells_html": 300,           # report text runs to thousands of characters
+    "num_sql_threads": 3,
+    "default_cache_ttl": 5,
+}
+
+
+class PublishError(Exception):
+    """The archive cannot be served as asked; the message names the file."""
+
+
+def metadata() -> dict:
+    return json.loads(METADATA.read_text(encoding="utf-8"))
+
+
+def datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
+    """A Datasette serving the archive at ``path``, read-only (or immutable) with our metadata."""
+    path = Path(path)
+    prepare(path, immutable=immutable)
+    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
+    return ds
+
+
+def prepare(path: Path, *, immutable: bool) -> None:
+    """An archive made by an older nianbao is brought up to date before it is served; an
+    immutable one must be up to date and hold everything in the main file."""
+    if not path.is_file():
+        raise PublishError(f"{path}: no such archive")
+    try:
+        db = sqlite_utils.Database(path)
+        if not db[migrations.migrations_table].exists():
+            raise PublishError(f"{path}: not a nianbao archive")
+        pending = [migration.name for migration in migrations.pending(db)]
+        if pending and immutable:
+            raise PublishError(f"{path}: made by an older nianbao; serve it once without "
+                               f"--immutable to bring it up to date ({', '.join(pending)})")
+        if pending:
+            migrations.apply(db)
+        if immutable:
+            # An immutable file is read without its write-ahead log: fold the log in first.
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+    except sqlite3.DatabaseError as error:
+        raise PublishError(f"{path}: {error}") from error
+
+
+def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
+          immutable: bool = False) -> None:
+    import uvicorn
+
+    app = datasette(path, immutable=immutable).app()
+    uvicorn.run(app, host=host, port=port, log_level="warning")
