@@ -146,6 +146,62 @@ def status(db: str, limit: int) -> None:
         archive.close()
 
 
+@cli.command()
+@db_option
+@click.option("--table", required=True, help="A public table or view, e.g. report_summary or reports.")
+@click.option("--csv", "csv_file", metavar="FILE", help="Write CSV (UTF-8) to FILE.")
+@click.option("--excel", is_flag=True, help="With --csv: a BOM and CRLF, so Excel on Chinese Windows reads it right.")
+@click.option("--xlsx", "xlsx_file", metavar="FILE", help="Write an Excel workbook to FILE.")
+def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
+    """Export one public table or view to CSV or xlsx."""
+    import sqlite3
+
+    from archive.export import CELL_CHARS, ExportError, export_csv, export_xlsx
+
+    if bool(csv_file) == bool(xlsx_file):
+        raise click.UsageError("give exactly one of --csv and --xlsx")
+    if excel and not csv_file:
+        raise click.UsageError("--excel goes with --csv (an xlsx file is already Excel's own)")
+    try:
+        archive = _existing_archive(db)
+    except sqlite3.DatabaseError as error:
+        click.echo(f"error: {db}: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    out = csv_file or xlsx_file
+    try:
+        done = export_csv(archive.db, table, out, excel=excel) if csv_file else export_xlsx(archive.db, table, out)
+    except ExportError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    finally:
+        archive.close()
+    sheets = f" on {done.sheets} sheets" if done.sheets > 1 else ""
+    click.echo(f"{table}: {done.rows} rows{sheets} → {out}")
+    if done.cut or done.cleaned:
+        click.echo(f"warning: {done.cut} cells cut to Excel's {CELL_CHARS:,} characters, {done.cleaned} cleaned of "
+                   "control characters Excel refuses; the CSV export keeps them whole", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--immutable", is_flag=True,
+              help="Serve a published archive that no crawl will change: faster counts, "
+                   "and the file is never opened for writing.")
+def serve(db: str, host: str, port: int, immutable: bool) -> None:
+    """Browse, facet, search and download the archive in Datasette (read-only)."""
+    from archive.publish import PublishError, datasette, serve as serve_archive
+
+    try:
+        ds = datasette(db, immutable=immutable)
+    except PublishError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    click.echo(f"Serving {db} at http://{host}:{port}/", err=True)
+    serve_archive(ds, host=host, port=port)
+
+
 def _existing_archive(db: str):
     from pathlib import Path
 

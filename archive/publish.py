@@ -78,9 +78,7 @@ def prepare(path: Path, *, immutable: bool) -> None:
         raise PublishError(f"{path}: {error}") from error
 
 
-def serve(path: str | Path, *, host: str = "127.0.0.1", port: int = 8001,
-          immutable: bool = False) -> None:
+def serve(ds: Datasette, *, host: str = "127.0.0.1", port: int = 8001) -> None:
     import uvicorn
 
-    app = datasette(path, immutable=immutable).app()
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
