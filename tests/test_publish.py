@@ -253,3 +253,20 @@ def test_sqlite_file_that_is_not_an_archive_is_refused(tmp_path):
         datasette(tmp_path / "other.db")
     assert [row[0] for row in sqlite3.connect(tmp_path / "other.db").execute(
         "SELECT name FROM sqlite_master")] == ["t"]
+
+
+def test_immutable_archive_includes_writes_still_in_the_log(tmp_path, shared):
+    from archive import Archive, Fetched
+    from parsers import parse_file
+
+    writer = Archive(tmp_path / "archive.db")
+    writer.db.execute("PRAGMA wal_autocheckpoint = 0")
+    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021), "甲镇人民政府", 2022, publishing.Figures())
+    writer.store(writer.start_run(), Fetched("http://a.example/r.html", 200, b"v1", {}, "2026-11-30T00:00:00",
+                                             "http://a.example"), report)
+    assert (tmp_path / "archive.db-wal").stat().st_size > 0
+    try:
+        assert [row["agency"] for row in rows(datasette(tmp_path / "archive.db", immutable=True),
+                                              "/archive/reports.json")] == ["甲镇人民政府"]
+    finally:
+        writer.close()
