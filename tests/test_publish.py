@@ -270,3 +270,36 @@ def test_immutable_archive_includes_writes_still_in_the_log(tmp_path, shared):
                                               "/archive/reports.json")] == ["甲镇人民政府"]
     finally:
         writer.close()
+
+
+# Metadata
+
+def test_every_public_table_and_column_is_described(archive_path):
+    from archive.schema import PUBLIC_TABLES
+
+    tables = metadata()["databases"]["archive"]["tables"]
+    db = sqlite3.connect(archive_path)
+    for table in PUBLIC_TABLES:
+        assert tables[table]["description"], table
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")]
+        undescribed = [column for column in columns if column != "id" and column not in tables[table]["columns"]]
+        assert undescribed == [], table
+
+
+def test_key_columns_give_the_chinese_label_of_every_key():
+    from archive import facts
+
+    tables = metadata()["databases"]["archive"]["tables"]
+    for table, column, labels in (("request_counts", "row", facts.REQUEST_ROWS),
+                                  ("request_counts", "column", facts.REQUEST_COLUMNS),
+                                  ("proactive_counts", "item", facts.PROACTIVE_ITEMS),
+                                  ("proactive_counts", "metric", facts.PROACTIVE_METRICS),
+                                  ("appeal_counts", "group", facts.APPEAL_GROUPS),
+                                  ("appeal_counts", "result", facts.APPEAL_RESULTS)):
+        description = tables[table]["columns"][column]
+        assert [key for key, label in labels.items() if f"{key} {label}" not in description] == [], column
+
+
+def test_metadata_has_a_chinese_title_with_english_beside_it():
+    title = metadata()["title"]
+    assert "政府信息公开工作年度报告" in title and "open government information" in title
