@@ -303,3 +303,8 @@ def test_key_columns_give_the_chinese_label_of_every_key():
 def test_metadata_has_a_chinese_title_with_english_beside_it():
     title = metadata()["title"]
     assert "政府信息公开工作年度报告" in title and "open government information" in title
+
+
+def test_pages_link_the_stylesheet_that_folds_column_descriptions(ds):
+    assert 'href="/-/nianbao.css"' in get(ds, "/archive/reports").text
+    assert "dl.column-descriptions" in get(ds, "/-/nianbao.css").text
