@@ -1,13 +1,14 @@
-# Two commands set everything up on a fresh machine: `make install` and `make test`.
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
 PYTHON ?= python3
 VENV := .venv
-DEBIAN_PACKAGES := libreoffice-writer-nogui antiword fonts-wqy-microhei poppler-utils
+DEBIAN_PACKAGES := libreoffice-writer-nogui antiword fonts-wqy-microhei poppler-utils chromium
 
-.PHONY: install test debian-packages bench
+.PHONY: install test demo debian-packages bench
 
 install: debian-packages $(VENV)/.installed
 
-# LibreOffice reads DOC/WPS and renders the test fixtures; antiword is its text-only fallback.
+# LibreOffice reads DOC/WPS and renders the test fixtures; antiword is its text-only fallback;
+# Chromium runs the browser tests of the published archive (tests/test_browser.py).
 debian-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -25,6 +26,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 test: install
 	$(VENV)/bin/pytest -q -n 2
+
+# The bundled sample portal, crawled into nianbao-demo.db and served at http://127.0.0.1:8001/
+demo: install
+	$(VENV)/bin/nianbao demo
 
 bench: install
 	$(VENV)/bin/python bench/run.py

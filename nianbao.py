@@ -202,6 +202,21 @@ def serve(db: str, host: str, port: int, immutable: bool) -> None:
     serve_archive(ds, host=host, port=port)
 
 
+@cli.command()
+@click.option("--db", default="nianbao-demo.db", show_default=True, help="The demo's archive (SQLite file).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the archive on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+def demo(db: str, host: str, port: int) -> None:
+    """The bundled sample portal on 127.0.0.1, crawled into an archive, then served in Datasette."""
+    from crawler.demo import DemoError, demo as run_demo
+
+    try:
+        run_demo(db, host=host, port=port, say=click.echo)
+    except DemoError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+
+
 def _existing_archive(db: str):
     from pathlib import Path
 
