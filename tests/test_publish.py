@@ -308,3 +308,24 @@ def test_metadata_has_a_chinese_title_with_english_beside_it():
 def test_pages_link_the_stylesheet_that_folds_column_descriptions(ds):
     assert 'href="/-/nianbao.css"' in get(ds, "/archive/reports").text
     assert "dl.column-descriptions" in get(ds, "/-/nianbao.css").text
+
+
+def _scope_seen_by_datasette(path: str, query: bytes) -> bytes:
+    from archive.plugin import asgi_wrapper
+
+    seen = []
+
+    async def app(scope, receive, send):
+        seen.append(scope["query_string"])
+
+    asyncio.run(asgi_wrapper()(app)({"type": "http", "path": path, "query_string": query}, None, None))
+    return seen[0]
+
+
+def test_streamed_csv_asks_for_pages_of_the_largest_size():
+    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on") == b"_stream=on&_size=max"
+
+
+def test_csv_page_keeps_the_size_asked_for():
+    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on&_size=2") == b"_stream=on&_size=2"
+    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"") == b""
