@@ -65,6 +65,7 @@ def _undo_publishing(path) -> None:
     db["reports_fts"].drop()
     for trigger in ("report_summary_insert", "report_summary_update"):
         db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DROP INDEX idx_checks_ok_rule")
     db.execute("CREATE VIEW report_summary AS SELECT id FROM reports")
     db.execute(f"DELETE FROM [{migrations.migrations_table}] WHERE name = 'm007_publishing'")
     db.close()
