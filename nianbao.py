@@ -121,7 +121,6 @@ def sources_list(region: str | None, db: str) -> None:
 @db_option
 def reparse(db: str) -> None:
     """Parse the stored bytes again with this parser; record versions only where results changed."""
-    from archive import Archive
     from archive.reparse import reparse as run_reparse
 
     archive = _existing_archive(db)
