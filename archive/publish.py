@@ -43,7 +43,11 @@ class PublishError(Exception):
 
 
 def metadata() -> dict:
-    return json.loads(METADATA.read_text(encoding="utf-8"))
+    try:
+        return json.loads(METADATA.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        # It lives at the top of the source tree: an install that is not editable lacks it.
+        raise PublishError(f"{METADATA}: {error}") from error
 
 
 def datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
