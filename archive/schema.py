@@ -13,7 +13,7 @@ from . import search, totals
 migrations = Migrations("nianbao")
 
 # The tables and views a user reads, browses and exports (design.md); the others are plumbing:
-# blobs hold raw bytes, report_totals feeds report_summary, reports_fts is the search index.
+# blobs hold the raw bytes, reports_fts is the search index.
 PUBLIC_TABLES = (
     "reports", "report_summary", "report_versions", "report_sources", "request_counts",
     "proactive_counts", "appeal_counts", "checks", "sources", "crawl_runs", "crawl_sites",

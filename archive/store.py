@@ -17,10 +17,10 @@ import sqlite_utils
 
 from parsers import PARSER_VERSION
 
+from . import summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
-from . import summary
 from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
