@@ -4,6 +4,8 @@ seed with its tables rewritten, so each canned query has one right answer."""
 from __future__ import annotations
 
 import copy
+import socket
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,15 +95,28 @@ REPUBLISHED = Filed("http://hunjiang.example/2022/gov.html", "白山市浑江区
 
 def build(path: Path, shared: Path) -> Path:
     seed = parse_file(shared / SEED_2021)
+    return store_reports(path, [(filed.url, rewrite(seed, filed.agency, filed.year, filed.figures), filed.region)
+                                for filed in [*REPORTS, REPUBLISHED]])
+
+
+def store_reports(path: Path, reports: Iterable[tuple[str, dict, dict | None]]) -> Path:
+    """An archive at ``path`` holding each (url, parsed report, registry region), as one crawl run
+    stores them; a URL given twice gets different bytes, so its report gets a second version."""
     archive = Archive(path)
     try:
         run = archive.start_run(region="测试")
-        for number, filed in enumerate([*REPORTS, REPUBLISHED]):
-            fetched = Fetched(url=filed.url, status=200, body=f"{filed.url} {number}".encode(),
-                              headers={}, fetched_at=f"2026-11-{number + 1:02d}T08:00:00+00:00",
-                              site=filed.url.split("/20")[0], region=filed.region)
-            archive.store(run, fetched, rewrite(seed, filed.agency, filed.year, filed.figures))
+        for number, (url, report, region) in enumerate(reports):
+            fetched = Fetched(url=url, status=200, body=f"{url} {number}".encode(), headers={},
+                              fetched_at=f"2026-11-{number + 1:02d}T08:00:00+00:00",
+                              site=url.split("/20")[0].split("/report")[0], region=region)
+            archive.store(run, fetched, report)
         archive.finish_run(run)
     finally:
         archive.close()
     return path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -9,7 +9,6 @@ import copy
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from archive import Archive, Fetched
 from parsers import parse_file
+from tests.publishing import free_port, store_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")  # Debian's package; Playwright's own downloads are not used
@@ -54,23 +53,8 @@ def archive_path(tmp_path_factory, shared: Path) -> Path:
     township = parse_file(shared / TOWNSHIP_2022)
     reports = [township, as_county_government(township), *(parse_file(shared / seed) for seed in SEEDS_2020)]
     path = tmp_path_factory.mktemp("browser") / "archive.db"
-    archive = Archive(path)
-    try:
-        run = archive.start_run(region="测试")
-        for number, report in enumerate(reports):
-            url = f"http://portal.example/report{number}.html"
-            archive.store(run, Fetched(url=url, status=200, body=url.encode(), headers={},
-                                       fetched_at="2026-11-30T08:00:00+00:00", site="http://portal.example"), report)
-        archive.finish_run(run)
-    finally:
-        archive.close()
-    return path
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return store_reports(path, [(f"http://portal.example/report{number}.html", report, None)
+                                for number, report in enumerate(reports)])
 
 
 def wait_until_answering(url: str, server: subprocess.Popen, stderr: Path) -> None:

@@ -20,18 +20,13 @@ from pathlib import Path
 import pytest
 
 from archive import body_key
+from tests.publishing import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads((ROOT / "crawler/sampleportal/site/manifest.json").read_text(encoding="utf-8"))
 REGION = {key: MANIFEST["portal"][key] for key in ("province", "city", "county", "adcode")}
 STARTUP_TIMEOUT = 120  # seconds: a crawl of 24 documents and Datasette's start, on a slow CI machine
 OPEN_LINE = re.compile(r"Open (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Demo:
