@@ -24,6 +24,26 @@ def _check(rule: str, left: list[object], right: list[object]) -> dict[str, obje
     return {"rule": rule, "ok": abs(lsum - rsum) <= 1e-6, "detail": detail}
 
 
+def unknown_where_unread(checks: list[dict[str, object]], unread: set[str]) -> list[dict[str, object]]:
+    """A check on a row that could not be read says neither yes nor no."""
+    rows = {name.split(".", 1)[1] if name.startswith("requests.") else name for name in unread}
+    balance = {"new", "carried_over", "total", "carried_forward"}
+    for check in checks:
+        table, kind, subject = str(check["rule"]).split(".", 2)
+        involved = {"balance": balance, "results": rows - balance | {"total"}, "row_total": {subject}}.get(kind, set())
+        if table == "appeals" and "appeals" in rows or table == "requests" and involved & rows:
+            check["ok"] = None
+            check["detail"] = f"{check['detail']} (cells not read)"
+    return checks
+
+
+def verdict(checks: list[dict[str, object]]) -> bool | None:
+    """False when printed numbers disagree, None when nothing or not everything could be checked."""
+    if any(c["ok"] is False for c in checks):
+        return False
+    return True if checks and all(c["ok"] for c in checks) else None
+
+
 def request_checks(requests: dict[str, dict[str, object]]) -> list[dict[str, object]]:
     if not requests:
         return []

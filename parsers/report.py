@@ -6,7 +6,7 @@ import re
 
 from . import labels as L
 from . import metadata as M
-from .checks import appeal_checks, request_checks
+from .checks import appeal_checks, request_checks, unknown_where_unread, verdict
 from .document import Document
 from .errors import NotAReport
 from .regions import empty_region, find_region
@@ -20,14 +20,14 @@ _PRE2019_SIGNS = ("指标名称", "计量单位", "历年累计")
 def parse(document: Document, file: str = "") -> dict[str, object]:
     paragraphs = document.paragraphs
     title = M.find_title(paragraphs, document.title)
-    values = read_tables(document.tables)
+    values = read_tables(document.blocks)
     sections = M.split_sections(paragraphs)
     year = M.find_year(title, paragraphs)
     _refuse_non_report(title, year, values, sections)
     agency = (M.agency_from_title(title) if title else None) or M.agency_from_signature(paragraphs)
     template = _template(year, values, document)
     tables = _tables(values, template)
-    checks = request_checks(tables["requests"]) + appeal_checks(tables["appeals"])
+    checks = unknown_where_unread(request_checks(tables["requests"]) + appeal_checks(tables["appeals"]), values.unread)
     return {
         "schema": SCHEMA,
         "file": file,
@@ -41,7 +41,7 @@ def parse(document: Document, file: str = "") -> dict[str, object]:
         "sections": sections,
         **tables,
         "checks": checks,
-        "consistent": all(c["ok"] for c in checks) if checks else None,
+        "consistent": verdict(checks),
         "warnings": document.warnings + values.warnings + _template_warnings(values, template),
     }
 

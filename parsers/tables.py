@@ -1,189 +1,261 @@
-"""Rows of the official tables into the keys of the report contract.
+"""The official tables read from a document's stream of labels and values.
 
-Rows are read in document order across all tables, with the context (which table, which
-result group, which header) carried from row to row: tables split over pages, header rows
-repeated after a break and text dumps that lost their row boundaries all read the same way.
+The stream (tokens.py) is the same whatever carried the table: grid cells, one cell per line,
+or cells run together. Each run of label text is matched against the rows the format expects
+next (grammar.py); the values up to the next label belong to that row, and readings.py fits
+them to the row's width. Rows that text left ambiguous are settled by the table's identities
+or left null with a warning naming them.
 """
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import grammar as G
 from . import labels as L
-from .document import Cell, Table
-from .numbers import is_value_like, parse_value
+from .document import Block
+from .readings import Reading, Values, read_row, solve
+from .tokens import Token, stream
 
 REQUEST_WIDTH = len(L.REQUEST_COLUMNS)
 APPEAL_WIDTH = len(L.APPEAL_GROUPS) * len(L.APPEAL_COLUMNS)
+_RESULTS = frozenset(row.key for row in G.REQUEST_ROWS) - {"new", "carried_over", "total", "carried_forward"}
 
 
 @dataclass
 class TableValues:
-    """What the rows held: cells by key, the layout each table used, and what looked odd."""
+    """What the tables held: cells by key, the layout each table used, and what looked odd.
+
+    ``unread`` names the rows whose printed values could not be told apart (left null), so
+    that checks on them say "unknown" rather than "wrong".
+    """
 
     proactive: dict[str, dict[str, object]] = field(default_factory=dict)
     requests: dict[str, list[object]] = field(default_factory=dict)
     appeals: list[object] | None = None
     proactive_template: str | None = None
     warnings: list[str] = field(default_factory=list)
+    unread: set[str] = field(default_factory=set)
 
 
 @dataclass
-class _Context:
-    table: str | None = None
-    group: str | None = None
-    header: list[Cell] | None = None
+class _Row:
+    table: str
+    key: str
+    tokens: list[Token] = field(default_factory=list)
+    metrics: tuple[str, ...] = ()
 
 
-def read_tables(tables: list[Table]) -> TableValues:
+def read_tables(blocks: list[Block]) -> TableValues:
     found = TableValues()
-    context = _Context()
-    for table in tables:
-        for row in table.rows:
-            for part in split_row(row):
-                _read_row(part, context, found)
+    pending: dict[str, list[Values]] = {}
+    for row in _rows(stream(blocks)):
+        if row.tokens or row.table != "appeals":
+            _store(row, found, pending)
+    _settle_requests(found, pending)
     return found
 
 
-def split_row(row: list[Cell]) -> list[list[Cell]]:
-    """Cut a row before every cell that starts a row of its own (text dumps join rows)."""
-    parts: list[list[Cell]] = [[]]
-    for cell in row:
-        if parts[-1] and not cell.merged and _starts_row(L.normalize(cell.text)):
-            parts.append([])
-        parts[-1].append(cell)
-    return parts
-
-
-@functools.lru_cache(maxsize=8192)
-def _starts_row(label: str) -> bool:
-    if not label or is_value_like(label):
-        return False
-    if label.startswith(("信息内容", "第二十条")) or L.proactive_item(label):
-        return True
-    row = L.request_row(label)
-    if row and (row != "total" or label[:1] in "(七"):
-        return True
-    return L.request_group(label) is not None or bool(L.ITEM_NUMBER.match(label))
-
-
-def split_labels(cells: list[Cell]) -> tuple[str, list[Cell]]:
-    """(the row's label text, its value cells): values follow the last label cell."""
-    last_label = -1
-    for index, cell in enumerate(cells):
-        if not cell.merged and not is_value_like(cell.text):
-            last_label = index
-    label = L.normalize("".join(c.text for c in cells[: last_label + 1] if not c.merged))
-    values = cells[last_label + 1 :]
-    while values and values[0].merged:
-        values = values[1:]
-    return label, values
-
-
-def _has_number(values: list[Cell]) -> bool:
-    return any(not c.merged and parse_value(c.text)[0] is not None for c in values)
-
-
-def _read_row(cells: list[Cell], context: _Context, found: TableValues) -> None:
-    label, values = split_labels(cells)
-    is_header = _is_metric_header(cells)
-    if context.table == "appeals" and _has_number(values) and not L.request_row(label):
-        found.appeals = _appeal_values(values, found.warnings)
-        context.table = None
-    elif not label:
-        return
-    elif L.is_appeal_header(label):
-        context.table = "appeals"
-    elif is_header or label.startswith(("第二十条", "信息内容")):
-        context.table = "proactive"
-        context.header = cells if is_header else context.header
-    elif (item := L.proactive_item(label)) and context.table != "requests":
-        context.table = "proactive"
-        _read_proactive(item, cells, context.header, found)
-    else:
-        _read_request(label, values, context, found)
-
-
-def _is_metric_header(cells: list[Cell]) -> bool:
-    return any(not c.merged and L.proactive_metric(L.normalize(c.text)) for c in cells)
-
-
-def _read_request(label: str, values: list[Cell], context: _Context, found: TableValues) -> None:
-    row = L.request_row(label)
-    if row:
-        context.table, context.group = "requests", None
-        _store_request(row, values, found)
-        return
-    if context.table not in (None, "requests") or "第二十条" in label:
-        return
-    group = L.request_group(label)
-    if group:
-        context.table, context.group = "requests", group
-        rest = L.strip_group(label, group)
-        item = L.request_item(rest, group) if rest else None
-        if item:
-            _store_request(f"{group}.{item}", values, found)
-        elif group == "other" and values:
-            _store_request("other", values, found)
-    elif context.group and (item := L.request_item(label, context.group)):
-        _store_request(f"{context.group}.{item}", values, found)
-
-
-def _fit(values: list[Cell], width: int) -> list[Cell]:
-    """The row's value cells, right-aligned: a label's span leaves blank cells before the values.
-
-    Text dumps that pad rows at the end drop that padding themselves (see text.py); a row
-    shorter than the table (a table cut off at the right) keeps its values from the left.
-    """
-    return list(values[-width:]) if len(values) > width else list(values)
-
-
-def _store_request(key: str, values: list[Cell], found: TableValues) -> None:
-    numbers = _numbers(_fit(values, REQUEST_WIDTH), REQUEST_WIDTH, f"requests.{key}", found.warnings)
-    previous = found.requests.get(key)
-    if previous is None:
-        found.requests[key] = numbers
-    else:
-        # A row split over two lines or pages: fill the gaps, never overwrite.
-        found.requests[key] = [old if old is not None else new for old, new in zip(previous, numbers)]
-
-
-def _numbers(cells: list[Cell], width: int, where: str, warnings: list[str]) -> list[object]:
-    """Values of one row, padded to width; copies of a merged value stay None (with a warning)."""
-    numbers: list[object] = []
-    for index, cell in enumerate(cells):
-        if cell.merged:
-            numbers.append(None)
-            _warn(warnings, f"{where}: a value merged across columns at position {index + 1}; covered cells left null")
+def _runs(tokens: list[Token]) -> Iterator[tuple[str, list[Token]]]:
+    """(label run, the values after it) pairs in document order."""
+    label: list[str] = []
+    values: list[Token] = []
+    for token in tokens:
+        if token.is_value:
+            values.append(token)
             continue
-        value, warning = parse_value(cell.text)
-        if warning:
-            _warn(warnings, f"{where}: {warning}")
-        numbers.append(value)
-    return numbers + [None] * (width - len(numbers))
+        if values:
+            yield G.normalize("".join(label)), values
+            label, values = [], []
+        label.append(token.text)
+    if label or values:
+        yield G.normalize("".join(label)), values
 
 
-def _appeal_values(values: list[Cell], warnings: list[str]) -> list[object]:
-    return _numbers(_fit(values, APPEAL_WIDTH), APPEAL_WIDTH, "appeals", warnings)
+class _Walker:
+    """Which table and row the stream is in, as label runs go by."""
+
+    def __init__(self) -> None:
+        self.table: str | None = None
+        self.position = -1
+        self.header = ""
+        self.metrics: tuple[str, ...] = ()
+        self.current: _Row | None = None
+
+    def feed(self, run: str, values: list[Token]) -> _Row | None:
+        """The row a run closes, if it does; its values go to the row it opens or continues."""
+        if G.is_prose(run):
+            self.table, self.header = None, ""
+            run = G.after_prose(run)
+        if self.current and run and self._continues(run):
+            if all(t.blank for t in self.current.tokens):
+                self.current.tokens = []  # blank padding after a header row
+            self.current.tokens += values
+            return None
+        closed, self.current = self.current, self._open(run)
+        if self.current:
+            self.current.tokens += values
+        return closed
+
+    def _continues(self, run: str) -> bool:
+        if self.current.table == "appeals":
+            return G.is_appeal_fragment(run)
+        spanning = self.current.table == "requests" and G.is_spanning_fragment(run)
+        return spanning and G.request_row(run, self.position) is None
+
+    def _open(self, run: str) -> _Row | None:
+        if not run:
+            return None
+        if G.is_appeal_header(run):
+            self.table = "appeals"
+            return _Row("appeals", "appeals")
+        if self.table == "proactive" and G.proactive_item(run):
+            return self._proactive(run)
+        index = G.request_row(run, self.position)
+        if index is not None:
+            self.table, self.position = "requests", index
+            return _Row("requests", G.REQUEST_ROWS[index].key)
+        return self._proactive(run)
+
+    def _proactive(self, run: str) -> _Row | None:
+        if G.is_proactive_header(run):
+            self.table = "proactive"
+        if self.table != "proactive":
+            return None
+        self.header += run
+        item = G.proactive_item(run)
+        if item is None:
+            return None
+        self.metrics = G.metrics(self.header) or _same_subtable(item, self.current, self.metrics)
+        self.header = ""
+        return _Row("proactive", item, metrics=self.metrics)
 
 
-def _read_proactive(item: str, cells: list[Cell], header: list[Cell] | None, found: TableValues) -> None:
-    if header is None:
-        _warn(found.warnings, f"proactive.{item}: no header row with the column names; row skipped")
+def _same_subtable(item: str, previous: _Row | None, metrics: tuple[str, ...]) -> tuple[str, ...]:
+    """A row without its own header takes the header above it when it shares its sub-table."""
+    for subtable in G.SUBTABLES:
+        if item in subtable and previous is not None and previous.key in subtable:
+            return metrics
+    return ()
+
+
+def _rows(tokens: list[Token]) -> Iterator[_Row]:
+    walker = _Walker()
+    for run, values in _runs(tokens):
+        closed = walker.feed(run, values)
+        if closed:
+            yield closed
+    if walker.current:
+        yield walker.current
+
+
+def _store(row: _Row, found: TableValues, pending: dict[str, list[Values]]) -> None:
+    if row.table == "requests":
+        reading = read_row(row.tokens, REQUEST_WIDTH, _row_total_holds)
+        _keep_request(row.key, reading, found, pending)
+    elif row.table == "appeals":
+        reading = read_row(row.tokens, APPEAL_WIDTH, _appeal_totals_hold)
+        _keep_appeals(reading, row.tokens, found)
+    elif row.metrics:
+        _keep_proactive(row, found)
+    else:
+        _warn(found, f"proactive.{row.key}: no header row names its columns; row skipped")
+
+
+def _row_total_holds(values: Values) -> bool:
+    return _sum(values[:-1]) == _n(values[-1])
+
+
+def _appeal_totals_hold(values: Values) -> bool:
+    width = len(L.APPEAL_COLUMNS)
+    return all(_row_total_holds(values[i:i + width]) for i in range(0, len(values), width))
+
+
+def _n(value: object) -> float:
+    return value if isinstance(value, (int, float)) else 0
+
+
+def _sum(values: Values) -> float:
+    return round(sum(_n(v) for v in values), 6)
+
+
+def _printed(tokens: list[Token]) -> str:
+    return " ".join(t.text for t in tokens)
+
+
+def _keep_request(key: str, reading: Reading, found: TableValues, pending: dict[str, list[Values]]) -> None:
+    for warning in reading.warnings:
+        _warn(found, f"requests.{key}: {warning}")
+    if reading.values is None:
+        if reading.choices and key not in found.requests:
+            pending[key] = reading.choices
+        found.requests.setdefault(key, [None] * REQUEST_WIDTH)
+        found.unread.add(f"requests.{key}")
         return
-    columns = [(i, L.proactive_metric(L.normalize(c.text))) for i, c in enumerate(header) if not c.merged]
-    columns = [(i, metric) for i, metric in columns if metric]
-    label_cells = len(cells) - len(split_labels(cells)[1])
-    header_label_cells = columns[0][0]
-    row: dict[str, object] = {}
-    for index, metric in columns:
-        # Grids line up column for column; text dumps only after their label cells.
-        position = index if len(cells) == len(header) else label_cells + index - header_label_cells
-        cell = cells[position] if position < len(cells) else Cell("")
-        row[metric] = _numbers([cell], 1, f"proactive.{item}.{metric}", found.warnings)[0]
+    previous = found.requests.get(key)
+    if previous is None or f"requests.{key}" in found.unread:
+        found.requests[key] = list(reading.values)
+        found.unread.discard(f"requests.{key}")
+    else:
+        # A row repeated after a page break: fill the gaps, never overwrite.
+        found.requests[key] = [old if old is not None else new for old, new in zip(previous, reading.values)]
+
+
+def _keep_appeals(reading: Reading, tokens: list[Token], found: TableValues) -> None:
+    if found.appeals is not None and "appeals" not in found.unread:
+        return
+    if reading.values is None:
+        found.appeals = [None] * APPEAL_WIDTH
+        found.unread.add("appeals")
+        _warn(found, f"appeals: the values {_printed(tokens)!r} can be read several ways or none; left null")
+        return
+    found.unread.discard("appeals")
+    found.appeals = list(reading.values)
+    for warning in reading.warnings:
+        _warn(found, f"appeals: {warning}")
+
+
+def _keep_proactive(row: _Row, found: TableValues) -> None:
+    key = f"proactive.{row.key}"
+    for metric in row.metrics:
         _note_template(metric, found)
-    found.proactive[item] = row
+    if row.key in found.proactive and key not in found.unread:
+        return
+    reading = read_row(row.tokens, len(row.metrics), None)
+    if reading.values is None:
+        found.unread.add(key)
+        found.proactive.setdefault(row.key, dict.fromkeys(row.metrics))
+        _warn(found, f"{key}: the values {_printed(row.tokens)!r} can be read several ways; left null")
+        return
+    found.unread.discard(key)
+    found.proactive[row.key] = dict(zip(row.metrics, reading.values))
+
+
+def _settle_requests(found: TableValues, pending: dict[str, list[Values]]) -> None:
+    """Rows with several readings: keep the one every reading of the table that adds up agrees on."""
+    if not pending:
+        return
+    known = {key: tuple(values) for key, values in found.requests.items() if key not in pending}
+    settled = solve(pending, lambda picked: _table_holds({**known, **picked}))
+    for key in pending:
+        if key in settled:
+            found.requests[key] = list(settled[key])
+            found.unread.discard(f"requests.{key}")
+        else:
+            _warn(found, f"requests.{key}: cells run together can be split several ways that add up; left null")
+
+
+def _table_holds(rows: dict[str, Values]) -> bool:
+    empty = (None,) * REQUEST_WIDTH
+    get = rows.get
+    for column in range(REQUEST_WIDTH):
+        new, old = _n(get("new", empty)[column]), _n(get("carried_over", empty)[column])
+        total, forward = _n(get("total", empty)[column]), _n(get("carried_forward", empty)[column])
+        results = _sum(tuple(values[column] for key, values in rows.items() if key in _RESULTS))
+        if round(new + old - total - forward, 6) or round(results - total, 6):
+            return False
+    return True
 
 
 def _note_template(metric: str, found: TableValues) -> None:
@@ -193,6 +265,6 @@ def _note_template(metric: str, found: TableValues) -> None:
         found.proactive_template = "2021"
 
 
-def _warn(warnings: list[str], message: str) -> None:
-    if message not in warnings:
-        warnings.append(message)
+def _warn(found: TableValues, message: str) -> None:
+    if message not in found.warnings:
+        found.warnings.append(message)

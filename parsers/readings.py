@@ -1,0 +1,179 @@
+"""A row's printed values into exactly the row's width, when the count is off.
+
+A grid row reads as printed. A row from text may have lost its cell boundaries, so the ways it
+can be read are enumerated, simplest first: as printed; joining a number split over two lines
+(``1``/``62``) or standing for identical neighbours a crawler collapsed (``8 0 8``); splitting
+digits run together (``21710000218``). A reading is taken only when it is the only one that
+keeps the row's own identity; rows still ambiguous go to the table's identities (``solve``),
+and are left null when those cannot decide either. A wrong number is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from .numbers import normalize_cell, parse_value
+from .tokens import Token
+
+Values = tuple[object, ...]
+Identity = Callable[[Values], bool]
+_LIMIT = 20000
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+class _TooMany(Exception):
+    pass
+
+
+@dataclass
+class Reading:
+    """The row's values, or the readings left to choose from (``values`` None)."""
+
+    values: Values | None
+    choices: list[Values] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_row(tokens: list[Token], width: int, identity: Identity | None) -> Reading:
+    if tokens and all(t.source == "cell" for t in tokens):
+        grid = _grid_reading(tokens, width)
+        if grid is not None:
+            return grid
+    exact = _as_printed(tokens, width)
+    if exact is not None and (identity is None or identity(exact.values)):
+        return exact
+    for ops in ({"join", "repeat"}, {"join", "repeat", "split"}):
+        try:
+            readings = set(_readings(tokens, width, ops))
+        except _TooMany:
+            return Reading(None)
+        good = [r for r in readings if identity is None or identity(r)]
+        if len(good) == 1:
+            return Reading(good[0])
+        if len(good) > 1:
+            return Reading(None, sorted(good, key=repr))
+    return exact or Reading(None)
+
+
+def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
+    """Cells as the grid placed them; a value merged across columns is 0 in each if 0."""
+    warnings: list[str] = []
+    expanded: list[object] = []
+    for token in tokens:
+        value = _value(token)
+        expanded.append(value)
+        if token.span > 1:
+            if value != 0:
+                warnings.append(f"a value merged across {token.span} columns; covered cells left null")
+            expanded += [0 if value == 0 else None] * (token.span - 1)
+    if len(tokens) == width and len(expanded) != width:  # a colspan on a value instead of its header
+        return Reading(tuple(_value(t) for t in tokens))
+    while len(expanded) > width and expanded[0] is None:  # a label's span printed as blank cells
+        expanded.pop(0)
+    while len(expanded) > width and expanded[-1] is None:  # padding to the widest row
+        expanded.pop()
+    if len(expanded) == width:
+        return Reading(tuple(expanded), warnings=warnings)
+    if len(expanded) < width and any(t.blank for t in tokens):  # a row cut off at the right
+        return Reading(tuple(expanded) + (None,) * (width - len(expanded)), warnings=warnings)
+    return None
+
+
+def _as_printed(tokens: list[Token], width: int) -> Reading | None:
+    return Reading(tuple(_value(t) for t in tokens)) if len(tokens) == width else None
+
+
+def _value(token: Token) -> object:
+    return None if token.blank else parse_value(token.text)[0]
+
+
+def _readings(tokens: list[Token], width: int, ops: set[str]) -> Iterator[Values]:
+    count = [0]
+
+    def walk(index: int, acc: tuple) -> Iterator[Values]:
+        count[0] += 1
+        if count[0] > _LIMIT:
+            raise _TooMany
+        if index == len(tokens):
+            if len(acc) == width:
+                yield acc
+            return
+        for text, following in _joins(tokens, index, "join" in ops):
+            last = following == len(tokens)
+            for parts in _parts(text, tokens[index], width - len(acc), last, "split" in ops):
+                for times in _repeats(tokens[index], parts, width - len(acc), "repeat" in ops):
+                    yield from walk(following, acc + parts * times)
+
+    yield from walk(0, ())
+
+
+def _joins(tokens: list[Token], index: int, allowed: bool) -> Iterator[tuple[str, int]]:
+    """The token alone, or joined with the next line when both are bare digits."""
+    text = normalize_cell(tokens[index].text)
+    yield text, index + 1
+    following = index + 1
+    if allowed and tokens[index].source == "line" and following < len(tokens):
+        nxt = tokens[following]
+        if nxt.source == "line" and text.isdigit() and normalize_cell(nxt.text).isdigit() and text != "0":
+            yield text + normalize_cell(nxt.text), following + 1
+
+
+def _parts(text: str, token: Token, room: int, last: bool, split: bool) -> Iterator[tuple]:
+    if token.blank:
+        yield (None,)
+        return
+    if not split or not _PLAIN.fullmatch(text):
+        value = parse_value(text)[0]
+        if value is not None or not text:
+            yield (value,)
+        return
+    sizes = [room] if last else range(1, room + 1)
+    for size in sizes:
+        yield from _splits(text, size)
+
+
+def _splits(text: str, size: int) -> Iterator[tuple]:
+    """Every way to cut digits into ``size`` numbers, none with a leading zero."""
+    if size == 1:
+        if _is_number(text):
+            yield (parse_value(text)[0],)
+        return
+    for cut in range(1, len(text)):
+        head = text[:cut]
+        if _is_number(head):
+            for rest in _splits(text[cut:], size - 1):
+                yield (parse_value(head)[0], *rest)
+
+
+def _is_number(text: str) -> bool:
+    digits = text.lstrip("-")
+    if not digits or not _PLAIN.fullmatch(text) or text.count("-") > 1:
+        return False
+    whole = digits.split(".")[0]
+    return whole == "0" or not whole.startswith("0")
+
+
+def _repeats(token: Token, parts: tuple, room: int, allowed: bool) -> range:
+    if allowed and token.source == "line" and len(parts) == 1:
+        return range(1, room + 1)
+    return range(1, 2)
+
+
+def solve(choices: dict[str, list[Values]], consistent: Callable[[dict[str, Values]], bool]) -> dict[str, Values]:
+    """The rows every reading that keeps the table's identities agrees on."""
+    keys = list(choices)
+    total = 1
+    for key in keys:
+        total *= len(choices[key])
+    if not keys or total > 200000:
+        return {}
+    agreed: dict[str, set[Values]] = {key: set() for key in keys}
+    for combination in itertools.product(*(choices[k] for k in keys)):
+        picked = dict(zip(keys, combination))
+        if consistent(picked):
+            for key, values in picked.items():
+                agreed[key].add(values)
+    return {key: next(iter(found)) for key, found in agreed.items() if len(found) == 1}

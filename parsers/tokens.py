@@ -1,0 +1,115 @@
+"""A document as one stream of label fragments and values, whatever carried them.
+
+Grids give one token per cell; text gives tokens cut at line breaks, spaces and the edges of
+digit runs, so a table dumped one cell per line, or with its cells run together, reads the same
+as a grid. Each value token says how it may be re-read when a row's count is off: a grid cell
+never, a text line by joining its neighbour (``1\\n62``) or standing for repeated neighbours
+(crawlers collapse identical cells), a run of digits by splitting it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .document import Block, Cell, Table
+from .numbers import is_value_like, normalize_cell
+
+# A number as printed in text: signs, thousands commas, decimals, a unit.
+_NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|项|件|个|条|次|人次|宗|起|份|家|%)?")
+# Digits followed by 年月日 are dates; digits then a stop then a label are an item's number.
+_DATE_OR_NUMBERING = re.compile(r"(?:年|月|日|号|[.、．](?!\d))")
+_PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One label fragment or one value as printed.
+
+    ``source`` is ``cell`` (a grid cell), ``line`` (a text line holding just this value) or
+    ``run`` (digits inside running text, cut at spaces and at labels). ``span`` counts the
+    grid positions a cell covers; ``blank`` marks an empty value cell.
+    """
+
+    text: str
+    is_value: bool
+    source: str = "cell"
+    span: int = 1
+    blank: bool = False
+
+
+def stream(blocks: list[Block]) -> list[Token]:
+    tokens: list[Token] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                tokens += row_tokens(row)
+        else:
+            tokens += text_tokens(block)
+    return tokens
+
+
+def row_tokens(row: list[Cell]) -> list[Token]:
+    """A grid row: its label cells, then its value cells with blanks and spans kept."""
+    last_label = max((i for i, c in enumerate(row) if not c.merged and not is_value_like(c.text)), default=-1)
+    tokens = [Token(c.text, False) for c in row[: last_label + 1] if not c.merged and c.text.strip()]
+    for cell in row[last_label + 1:]:
+        if cell.merged:
+            if tokens and tokens[-1].is_value:
+                tokens[-1] = Token(tokens[-1].text, True, span=tokens[-1].span + 1, blank=tokens[-1].blank)
+            continue
+        text = normalize_cell(cell.text)
+        tokens.append(Token(cell.text.strip(), True, blank=not text or text in _PLACEHOLDERS - {"无"}))
+    if all(t.blank for t in tokens if t.is_value) and last_label >= 0:
+        return [t for t in tokens if not t.is_value]  # a label row padded to the table's width
+    return tokens
+
+
+def text_tokens(text: str) -> list[Token]:
+    stripped = normalize_cell(text)
+    if not stripped:
+        return []
+    if stripped in _PLACEHOLDERS:
+        return [Token(stripped, True, "line", blank=stripped != "无")]
+    if _NUMBER.fullmatch(stripped):
+        return [Token(stripped, True, "line")]
+    return list(_run_tokens(text))
+
+
+def _run_tokens(text: str) -> Iterator[Token]:
+    """Running text: digit runs become values unless a date or an item number; the rest labels."""
+    label = ""
+    for piece in re.split(r"\s+", text.strip()):
+        position = 0
+        for match in _NUMBER.finditer(piece):
+            after = piece[match.end():match.end() + 1]
+            digits = match.group()
+            if after and _DATE_OR_NUMBERING.match(piece, match.end()):
+                digits, kept = _numbering_split(digits, after)
+                label += piece[position:match.start()]
+                if digits:
+                    yield from _flush(label)
+                    label = ""
+                    yield Token(digits, True, "run")
+                label += kept
+                position = match.end()
+                continue
+            label += piece[position:match.start()]
+            yield from _flush(label)
+            label = ""
+            yield Token(digits, True, "run")
+            position = match.end()
+        label += piece[position:]
+    yield from _flush(label)
+
+
+def _numbering_split(digits: str, after: str) -> tuple[str, str]:
+    """``3200000326.`` before a label is the values 320000032 and the item number 6."""
+    if after in "年月日号" or not digits.isdigit() or len(digits) == 1:
+        return "", digits
+    return digits[:-1], digits[-1]
+
+
+def _flush(label: str) -> list[Token]:
+    return [Token(label, False, "run")] if label else []
