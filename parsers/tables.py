@@ -65,7 +65,7 @@ def _runs(tokens: list[Token]) -> Iterator[tuple[str, list[Token]]]:
         if token.is_value:
             values.append(token)
             continue
-        if values:
+        if values or token.source == "break":
             yield G.normalize("".join(label)), values
             label, values = [], []
         label.append(token.text)
@@ -88,7 +88,7 @@ class _Walker:
         if G.is_prose(run):
             self.table, self.header = None, ""
             run = G.after_prose(run)
-        if self.current and run and self._continues(run):
+        if self.current and (not run or self._continues(run)):
             if all(t.blank for t in self.current.tokens):
                 self.current.tokens = []  # blank padding after a header row
             self.current.tokens += values
@@ -112,8 +112,11 @@ class _Walker:
             return _Row("appeals", "appeals")
         if self.table == "proactive" and G.proactive_item(run):
             return self._proactive(run)
+        if "申请人" in run and "自然人" in run:
+            self.table, self.position = "requests", -1
         index = G.request_row(run, self.position)
-        if index is not None:
+        # In table 二 a word like 收费 names no row of table 三: that table opens with its first row.
+        if index is not None and (self.table != "proactive" or G.REQUEST_ROWS[index].key == "new"):
             self.table, self.position = "requests", index
             return _Row("requests", G.REQUEST_ROWS[index].key)
         return self._proactive(run)

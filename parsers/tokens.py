@@ -39,6 +39,9 @@ class Token:
     blank: bool = False
 
 
+ROW_END = Token("", False, "break")
+
+
 def stream(blocks: list[Block]) -> list[Token]:
     tokens: list[Token] = []
     for block in blocks:
@@ -62,7 +65,8 @@ def row_tokens(row: list[Cell]) -> list[Token]:
         text = normalize_cell(cell.text)
         tokens.append(Token(cell.text.strip(), True, blank=not text or text in _PLACEHOLDERS - {"无"}))
     if all(t.blank for t in tokens if t.is_value) and last_label >= 0:
-        return [t for t in tokens if not t.is_value]  # a label row padded to the table's width
+        # A label row padded to the table's width: its labels end where the row does.
+        return [t for t in tokens if not t.is_value] + [ROW_END]
     return tokens
 
 
