@@ -26,7 +26,8 @@ def _check(rule: str, left: list[object], right: list[object]) -> dict[str, obje
 
 def unknown_where_unread(checks: list[dict[str, object]], unread: set[str]) -> list[dict[str, object]]:
     """A check on a row that could not be read says neither yes nor no."""
-    rows = {name.split(".", 1)[1] if name.startswith("requests.") else name for name in unread}
+    rows = {name.split(".", 1)[1] for name in unread if name.startswith("requests.")}
+    rows |= {"appeals"} & unread
     balance = {"new", "carried_over", "total", "carried_forward"}
     for check in checks:
         table, kind, subject = str(check["rule"]).split(".", 2)

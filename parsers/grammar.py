@@ -41,7 +41,7 @@ _GROUP_NUMBERS = {"denied": "三", "unable": "四", "rejected": "五", "other": 
 _TOTAL = re.compile(r"^(?:\(七\)|七[、.])?(?:总计|合计)$")
 _NUMBERING = re.compile(r"\([一二三四五六七]\)|(?<![一二三四五六七八九十])[一二三四五六七][、.]|(?<![\d.])\d[.、]")
 _ITEM_NUMBER = re.compile(r"^(\d)[.、]")
-_SENTENCE_END = re.compile(r"[。；！？;!?]")
+_SENTENCE_END = re.compile(r"[。；！？，;!?]")
 _ASIDE = re.compile(r"\([^()]{5,}\)")
 # Short fragments of labels that span many rows, printed between a row's values in text dumps.
 _SPANNING_LABEL_CHARS = frozenset("三四五六七()、.本年度办理结果不予公开无法提供处理其他")
@@ -136,6 +136,10 @@ def is_proactive_header(run: str) -> bool:
     return any(word in run for word in _PROACTIVE_HEADER)
 
 
+# A column the formats do not have (2019年项目数量 printed for 上一年项目数量 and 本年增/减).
+UNNAMED = "unnamed"
+
+
 def metrics(header: str) -> tuple[str, ...]:
     """The metric columns a header names, in printed order."""
     found: list[tuple[int, str]] = []
@@ -143,6 +147,9 @@ def metrics(header: str) -> tuple[str, ...]:
         positions = [header.find(w) for w in words if w in header]
         if positions and key not in [k for _, k in found]:
             found.append((min(positions), key))
+    unnamed = re.search(r"(?<!上一年)(?<!上年)(?<!采购)项目数量", header)
+    if unnamed and not any(position == unnamed.start() for position, _ in found):
+        found.append((unnamed.start(), UNNAMED))
     return tuple(key for _, key in sorted(found))
 
 

@@ -37,7 +37,7 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_row(tokens: list[Token], width: int, identity: Identity | None) -> Reading:
+def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True) -> Reading:
     if tokens and all(t.source == "cell" for t in tokens):
         grid = _grid_reading(tokens, width)
         if grid is not None:
@@ -45,7 +45,9 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None) -> Read
     exact = _as_printed(tokens, width)
     if exact is not None and (identity is None or identity(exact.values)):
         return exact
-    for ops in ({"join", "repeat"}, {"join", "repeat", "split"}):
+    # Joining two lines is only safe where a row total confirms it (2876 then 123291 is two cells).
+    join = {"join"} if joins else set()
+    for ops in ({"repeat"} | join, {"repeat", "split"} | join):
         try:
             readings = set(_readings(tokens, width, ops))
         except _TooMany:
@@ -56,6 +58,11 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None) -> Read
         if len(good) > 1:
             return Reading(None, sorted(good, key=repr))
     return exact or Reading(None)
+
+
+def agreed(choices: list[Values]) -> Values:
+    """Each cell all readings agree on; None where they differ."""
+    return tuple(column[0] if len(set(column)) == 1 else None for column in zip(*choices))
 
 
 def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
@@ -102,9 +109,11 @@ def _readings(tokens: list[Token], width: int, ops: set[str]) -> Iterator[Values
                 yield acc
             return
         for text, following in _joins(tokens, index, "join" in ops):
+            rest = len(tokens) - following
+            room = width - len(acc) - (rest + 1) // 2 if "join" in ops else width - len(acc) - rest
             last = following == len(tokens)
-            for parts in _parts(text, tokens[index], width - len(acc), last, "split" in ops):
-                for times in _repeats(tokens[index], parts, width - len(acc), "repeat" in ops):
+            for parts in _parts(text, tokens[index], room, last, "split" in ops):
+                for times in _repeats(tokens[index], parts, room, "repeat" in ops):
                     yield from walk(following, acc + parts * times)
 
     yield from walk(0, ())

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import grammar as G
 from . import labels as L
 from .document import Block
-from .readings import Reading, Values, read_row, solve
+from .readings import Reading, Values, agreed, read_row, solve
 from .tokens import Token, stream
 
 REQUEST_WIDTH = len(L.REQUEST_COLUMNS)
@@ -85,10 +85,11 @@ class _Walker:
 
     def feed(self, run: str, values: list[Token]) -> _Row | None:
         """The row a run closes, if it does; its values go to the row it opens or continues."""
-        if G.is_prose(run):
+        prose = G.is_prose(run)
+        if prose:
             self.table, self.header = None, ""
             run = G.after_prose(run)
-        if self.current and (not run or self._continues(run)):
+        if self.current and not prose and (not run or self._continues(run)):
             if all(t.blank for t in self.current.tokens):
                 self.current.tokens = []  # blank padding after a header row
             self.current.tokens += values
@@ -115,8 +116,8 @@ class _Walker:
         if "申请人" in run and "自然人" in run:
             self.table, self.position = "requests", -1
         index = G.request_row(run, self.position)
-        # In table 二 a word like 收费 names no row of table 三: that table opens with its first row.
-        if index is not None and (self.table != "proactive" or G.REQUEST_ROWS[index].key == "new"):
+        # Table 三 opens with its header or first row: before it, 收费 or 部分公开 are words, not rows.
+        if index is not None and (self.table == "requests" or G.REQUEST_ROWS[index].key == "new"):
             self.table, self.position = "requests", index
             return _Row("requests", G.REQUEST_ROWS[index].key)
         return self._proactive(run)
@@ -191,7 +192,7 @@ def _keep_request(key: str, reading: Reading, found: TableValues, pending: dict[
     for warning in reading.warnings:
         _warn(found, f"requests.{key}: {warning}")
     if reading.values is None:
-        if reading.choices and key not in found.requests:
+        if reading.choices and (key not in found.requests or f"requests.{key}" in found.unread):
             pending[key] = reading.choices
         found.requests.setdefault(key, [None] * REQUEST_WIDTH)
         found.unread.add(f"requests.{key}")
@@ -209,7 +210,7 @@ def _keep_appeals(reading: Reading, tokens: list[Token], found: TableValues) -> 
     if found.appeals is not None and "appeals" not in found.unread:
         return
     if reading.values is None:
-        found.appeals = [None] * APPEAL_WIDTH
+        found.appeals = list(_partly(reading, APPEAL_WIDTH))
         found.unread.add("appeals")
         _warn(found, f"appeals: the values {_printed(tokens)!r} can be read several ways or none; left null")
         return
@@ -225,14 +226,25 @@ def _keep_proactive(row: _Row, found: TableValues) -> None:
         _note_template(metric, found)
     if row.key in found.proactive and key not in found.unread:
         return
-    reading = read_row(row.tokens, len(row.metrics), None)
+    reading = read_row(row.tokens, len(row.metrics), _signs_hold(row.metrics), joins=False)
     if reading.values is None:
         found.unread.add(key)
-        found.proactive.setdefault(row.key, dict.fromkeys(row.metrics))
-        _warn(found, f"{key}: the values {_printed(row.tokens)!r} can be read several ways; left null")
+        found.proactive[row.key] = dict(zip(row.metrics, _partly(reading, len(row.metrics))))
+        _warn(found, f"{key}: the values {_printed(row.tokens)!r} can be read several ways; cells they disagree on left null")
         return
     found.unread.discard(key)
     found.proactive[row.key] = dict(zip(row.metrics, reading.values))
+
+
+def _signs_hold(metrics: tuple[str, ...]):
+    """Only 本年增/减 can be negative: 2648-18538 starts its second cell at the sign."""
+    def holds(values: Values) -> bool:
+        return all(_n(v) >= 0 or metric == "change" for metric, v in zip(metrics, values))
+    return holds
+
+
+def _partly(reading: Reading, width: int) -> Values:
+    return agreed(reading.choices) if reading.choices else (None,) * width
 
 
 def _settle_requests(found: TableValues, pending: dict[str, list[Values]]) -> None:
@@ -246,6 +258,7 @@ def _settle_requests(found: TableValues, pending: dict[str, list[Values]]) -> No
             found.requests[key] = list(settled[key])
             found.unread.discard(f"requests.{key}")
         else:
+            found.requests[key] = list(agreed(pending[key]))
             _warn(found, f"requests.{key}: cells run together can be split several ways that add up; left null")
 
 

@@ -16,6 +16,8 @@ from .metadata import section_of
 from .numbers import is_value_like
 
 _PIPES = re.compile(r"^\|+$")
+_HEADER_FIELD = re.compile(r"^(标题|发布时间|文号|发布机构|索引号|来源|栏目|原始链接|本地目录|正文|成文日期|主题分类)\s*[:：]\s*(.*)$")
+_ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _RULE = re.compile(r"^[\s|:\-—]+$")
 _INLINE_HEADING = re.compile(
     r"(?=[一二三四五六]、(?:总体情况|概述|主动公开|收到和处理|政府信息公开行政复议|因政府信息公开申请|政府信息依申请"
@@ -39,7 +41,7 @@ def extract(data: bytes) -> Document:
 def document_from_text(text: str) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     document = Document(format="txt")
-    index = 0
+    index = _read_header(lines, document)
     while index < len(lines):
         reader = _table_reader(lines[index])
         if reader:
@@ -50,6 +52,19 @@ def document_from_text(text: str) -> Document:
         document.blocks += _paragraphs(lines[index])
         index += 1
     return document
+
+
+def _read_header(lines: list[str], document: Document) -> int:
+    """Crawlers save a page's metadata above its text (标题：… 发布时间：…); the first line after."""
+    index = 0
+    while index < len(lines) and (field := _HEADER_FIELD.match(lines[index].strip())):
+        name, value = field.groups()
+        if name == "标题" and value:
+            document.title = value.strip()
+        elif name == "发布时间" and (date := _ISO_DATE.search(value)):
+            document.published = "-".join(f"{int(part):02d}" for part in date.groups())
+        index += 1
+    return index if index >= 2 else 0
 
 
 def _paragraphs(line: str) -> list[str]:

@@ -26,12 +26,14 @@ def test_value_merged_across_columns_is_not_copied():
 
 
 def test_label_spanning_columns_is_not_read_as_values():
-    table = _request_rows(["二、上年结转政府信息公开申请数量", None, None, "34", "0", "0", "0", "0", "0", "34"])
+    table = _request_rows(["一、本年新收政府信息公开申请数量", None, None, "0", "0", "0", "0", "0", "0", "0"],
+                          ["二、上年结转政府信息公开申请数量", None, None, "34", "0", "0", "0", "0", "0", "34"])
     assert read_tables([table]).requests["carried_over"] == [34, 0, 0, 0, 0, 0, 34]
 
 
 def test_group_context_carries_over_a_page_break():
-    first = _request_rows(["（四）无", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1"])
+    first = _request_rows(["一、本年新收政府信息公开申请数量", "", "3", "0", "0", "0", "0", "0", "3"],
+                          ["（四）无", "1.本机关不掌握相关政府信息", "1", "0", "0", "0", "0", "0", "1"])
     second = _request_rows(["", "法提供", "2.没有现成信息需要另行制作", "2", "0", "0", "0", "0", "0", "2"])
     found = read_tables([first, second])
     assert found.requests["unable.needs_creation"] == [2, 0, 0, 0, 0, 0, 2]
@@ -72,5 +74,6 @@ def test_blank_cell_between_label_and_values_is_padding():
 
 
 def test_values_align_right_after_a_label_spanning_blank_columns():
-    table = _request_rows(["二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", ""])
+    table = _request_rows(["一、本年新收政府信息公开申请数量", "", "", "0", "0", "0", "0", "0", "0", "0"],
+                          ["二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", ""])
     assert read_tables([table]).requests["carried_over"] == [0, None, None, None, None, None, None]
