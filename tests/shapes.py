@@ -749,8 +749,7 @@ def draw_table(writer: PdfWriter, block: TableBlock, valign: str, repeat_header:
         # A zero merged over request columns is drawn in its first column: no rule shows the span.
         span = 1 if table == "requests" and not cell.label else cell.colspan
         width = edges[c + span] - edges[c] - 2 * PAD
-        rows[r].append(_Placed(c, replace(cell, colspan=span), writer.wrap(cell.text.replace("\n", ""), width, TABLE_SIZE)
-                                if "\n" not in cell.text else cell.text.split("\n")))
+        rows[r].append(_Placed(c, replace(cell, colspan=span), _cell_lines(writer, cell, width)))
     heights = _row_heights(rows)
     header = block.header_rows or (3 if table == "requests" else 0)
     for r, row in enumerate(rows):
@@ -760,6 +759,13 @@ def draw_table(writer: PdfWriter, block: TableBlock, valign: str, repeat_header:
                 for h in range(header):
                     _draw_row(writer, rows[h], heights[h], edges, valign)
         _draw_row(writer, row, heights[r], edges, valign)
+
+
+def _cell_lines(writer: PdfWriter, cell: Cell, width: float) -> list[str]:
+    """A label wraps to its cell's width; a number is never broken (it runs into the padding)."""
+    if "\n" in cell.text:
+        return cell.text.split("\n")
+    return writer.wrap(cell.text, width, TABLE_SIZE) if cell.label else [cell.text]
 
 
 def _row_heights(rows: list[list[_Placed]]) -> list[float]:
