@@ -20,6 +20,7 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as FoundTable
 from pdfplumber.utils import cluster_objects, extract_text
 
+from . import columns
 from .document import Block, Cell, Document, Table
 from .errors import ParseError, ScannedDocument
 from .lines import Line, Margins, ParagraphJoiner, join_wrapped, page_margins, starts_item, without_page_numbers
@@ -112,6 +113,8 @@ def _read_page(page: Page) -> _Page:
     found = drawn.find_tables({"explicit_horizontal_lines": _closing_lines(drawn)})
     tables = [table for table in map(_page_table, found) if table is not None]
     chars = drawn.chars
+    if not tables:
+        tables = _ruleless_tables(drawn, chars)
     return _Page(
         lines=_text_lines(drawn, [table.bbox for table in tables]),
         tables=tables,
@@ -119,6 +122,15 @@ def _read_page(page: Page) -> _Page:
         has_images=bool(page.images),
         unmapped_glyphs=any(char["text"].startswith("(cid:") for char in chars),
     )
+
+
+def _ruleless_tables(page: Page, chars: list[dict]) -> list[_PageTable]:
+    """Official tables set as columns of text without ruling lines (see columns.py)."""
+    text = "".join(char["text"] for char in chars)
+    if not any(marker in text for marker in columns.MARKERS):
+        return []
+    found = columns.find_tables(page.extract_words(), page.width * 0.75)
+    return [_PageTable(table.bbox, table.table, table.inner_edges) for table in found]
 
 
 def _is_visible(obj: dict) -> bool:
