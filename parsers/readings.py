@@ -24,6 +24,13 @@ _LIMIT = 20000
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 
 
+# Simplest first: collapsed neighbours, a number split over two lines, both, then digits run
+# together. Joining lines is only safe where a row total confirms it (2876 then 123291 is two cells).
+_TIERS = (frozenset({"repeat"}), frozenset({"join"}), frozenset({"repeat", "join"}), frozenset({"split"}),
+          frozenset({"split", "repeat"}))
+_TIERS_WITHOUT_JOINS = tuple(ops for ops in _TIERS if "join" not in ops)
+
+
 class _TooMany(Exception):
     pass
 
@@ -45,13 +52,11 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: 
     exact = _as_printed(tokens, width)
     if exact is not None and (identity is None or identity(exact.values)):
         return exact
-    # Joining two lines is only safe where a row total confirms it (2876 then 123291 is two cells).
-    join = {"join"} if joins else set()
-    for ops in ({"repeat"} | join, {"repeat", "split"} | join):
+    for ops in _TIERS if joins else _TIERS_WITHOUT_JOINS:
         try:
             readings = set(_readings(tokens, width, ops))
         except _TooMany:
-            return Reading(None)
+            continue
         good = [r for r in readings if identity is None or identity(r)]
         if len(good) == 1:
             return Reading(good[0])
