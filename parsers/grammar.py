@@ -48,7 +48,7 @@ _SPANNING_LABEL_CHARS = frozenset("三四五六七()、.本年度办理结果不
 
 
 def normalize(run: str) -> str:
-    return _ASIDE.sub("", L.normalize(run)).replace("/", "")
+    return _ASIDE.sub("", L.normalize(run)).replace("/", "").replace("其它", "其他")
 
 
 def tail(run: str) -> str:
@@ -160,8 +160,8 @@ _APPEAL_CHARS = frozenset("".join(_APPEAL_WORDS) + "四、.()政府信息公开�
 
 
 def is_appeal_header(run: str) -> bool:
-    words = ("维持", "纠正", "审结", "起诉")
-    return "复议" in run and "诉讼" in run or ("复议" in run or "诉讼" in run) and any(w in run for w in words)
+    columns = sum(word in run for word in ("维持", "纠正", "审结", "直接起诉", "复议后起诉"))
+    return columns >= 2 or "复议" in run and "诉讼" in run and is_appeal_fragment(run)
 
 
 def is_prose(run: str) -> bool:

@@ -74,6 +74,7 @@ def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
     """Cells as the grid placed them; a value merged across columns is 0 in each if 0."""
     warnings: list[str] = []
     expanded: list[object] = []
+    tokens = _without_padding(tokens, width)
     for token in tokens:
         value = _value(token)
         expanded.append(value)
@@ -92,6 +93,23 @@ def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
     if len(expanded) < width and any(t.blank for t in tokens):  # a row cut off at the right
         return Reading(tuple(expanded) + (None,) * (width - len(expanded)), warnings=warnings)
     return None
+
+
+def _without_padding(tokens: list[Token], width: int) -> list[Token]:
+    """Spans fitted to the row: a label's span printed as blanks dropped, phantom columns taken
+    off a merged cell."""
+    while sum(t.span for t in tokens) > width and tokens and tokens[0].blank:  # a label's span
+        tokens = tokens[1:]
+    tokens = list(tokens)
+    for index in sorted(range(len(tokens)), key=lambda i: -tokens[i].span):
+        excess = sum(t.span for t in tokens) - width
+        if excess <= 0:
+            break
+        token = tokens[index]
+        # Word's phantom grid columns widen a merged cell's span beyond the table's columns.
+        span = max(1, token.span - excess)
+        tokens[index] = Token(token.text, True, token.source, span, token.blank)
+    return tokens
 
 
 def _as_printed(tokens: list[Token], width: int) -> Reading | None:

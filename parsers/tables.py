@@ -207,7 +207,8 @@ def _keep_request(key: str, reading: Reading, found: TableValues, pending: dict[
 
 
 def _keep_appeals(reading: Reading, tokens: list[Token], found: TableValues) -> None:
-    if found.appeals is not None and "appeals" not in found.unread:
+    read = sum(v is not None for v in reading.values or ())
+    if found.appeals is not None and "appeals" not in found.unread and read <= _count(found.appeals):
         return
     if reading.values is None:
         found.appeals = list(_partly(reading, APPEAL_WIDTH))
@@ -218,6 +219,10 @@ def _keep_appeals(reading: Reading, tokens: list[Token], found: TableValues) -> 
     found.appeals = list(reading.values)
     for warning in reading.warnings:
         _warn(found, f"appeals: {warning}")
+
+
+def _count(values: list[object]) -> int:
+    return sum(v is not None for v in values)
 
 
 def _keep_proactive(row: _Row, found: TableValues) -> None:
