@@ -22,6 +22,7 @@ Values = tuple[object, ...]
 Identity = Callable[[Values], bool]
 _LIMIT = 20000
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_UNIT = re.compile(r"(?<=\d)(?:万元|元|项|件|个|条|次|人次|宗|起|份|家|%)$")
 
 
 # Simplest first: collapsed neighbours, a number split over two lines, both, then digits run
@@ -92,6 +93,9 @@ def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
         return Reading(tuple(expanded), warnings=warnings)
     if len(expanded) < width and any(t.blank for t in tokens):  # a row cut off at the right
         return Reading(tuple(expanded) + (None,) * (width - len(expanded)), warnings=warnings)
+    filled = [t for t in tokens if not t.blank]
+    if len(filled) == width and all(t.span == 1 for t in filled):  # blank columns a layout added
+        return Reading(tuple(_value(t) for t in filled))
     return None
 
 
@@ -157,6 +161,7 @@ def _parts(text: str, token: Token, room: int, last: bool, split: bool) -> Itera
     if token.blank:
         yield (None,)
         return
+    text = _UNIT.sub("", text) if split else text
     if not split or not _PLAIN.fullmatch(text):
         value = parse_value(text)[0]
         if value is not None or not text:

@@ -94,10 +94,19 @@ class _Walker:
                 self.current.tokens = []  # blank padding after a header row
             self.current.tokens += values
             return None
-        closed, self.current = self.current, self._open(run)
+        closed, self.current = self.current, self._open_with_placeholder(run)
         if self.current:
             self.current.tokens += values
         return closed
+
+    def _open_with_placeholder(self, run: str) -> _Row | None:
+        """A row whose first value is 无 run into its label (行政事业性收费无0) opens with it."""
+        if run.endswith("无") and len(run) > 1:
+            row = self._open(run[:-1])
+            if row is not None:
+                row.tokens.append(Token("无", True, "run"))
+                return row
+        return self._open(run)
 
     def _continues(self, run: str) -> bool:
         if self.current.table == "appeals":

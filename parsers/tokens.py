@@ -50,6 +50,15 @@ def stream(blocks: list[Block]) -> list[Token]:
                 tokens += row_tokens(row)
         else:
             tokens += text_tokens(block)
+    return _label_words(tokens)
+
+
+def _label_words(tokens: list[Token]) -> list[Token]:
+    """无 broken off 无法提供 by a line break is a label's first character, not a zero."""
+    for index, token in enumerate(tokens[:-1]):
+        following = tokens[index + 1]
+        if token.is_value and token.text == "无" and not following.is_value and following.text.startswith("法"):
+            tokens[index] = Token("无", False, token.source)
     return tokens
 
 
@@ -87,23 +96,18 @@ def _run_tokens(text: str) -> Iterator[Token]:
     for piece in re.split(r"\s+", text.strip()):
         position = 0
         for match in _NUMBER.finditer(piece):
+            label += piece[position:match.start()]
+            position = match.end()
             after = piece[match.end():match.end() + 1]
-            digits = match.group()
+            digits, kept = match.group(), ""
             if after and _DATE_OR_NUMBERING.match(piece, match.end()):
                 digits, kept = _numbering_split(digits, after)
-                label += piece[position:match.start()]
-                if digits:
-                    yield from _flush(label)
-                    label = ""
-                    yield Token(digits, True, "run")
-                label += kept
-                position = match.end()
-                continue
-            label += piece[position:match.start()]
-            yield from _flush(label)
-            label = ""
-            yield Token(digits, True, "run")
-            position = match.end()
+            if digits or after not in "年月日号":
+                yield from _flush(label)  # an item number starts a label of its own
+                label = ""
+            if digits:
+                yield Token(digits, True, "run")
+            label += kept
         label += piece[position:]
     yield from _flush(label)
 
@@ -116,4 +120,7 @@ def _numbering_split(digits: str, after: str) -> tuple[str, str]:
 
 
 def _flush(label: str) -> list[Token]:
+    """A label, or a placeholder standing for a value between numbers (0无0, 5—3)."""
+    if label in _PLACEHOLDERS:
+        return [Token(label, True, "run", blank=label != "无")]
     return [Token(label, False, "run")] if label else []
