@@ -54,11 +54,14 @@ def stream(blocks: list[Block]) -> list[Token]:
 
 
 def _label_words(tokens: list[Token]) -> list[Token]:
-    """无 broken off 无法提供 by a line break is a label's first character, not a zero."""
+    """Label characters a line break cut off: 无 of 无法提供, the 3 of 3.其他."""
     for index, token in enumerate(tokens[:-1]):
         following = tokens[index + 1]
-        if token.is_value and token.text == "无" and not following.is_value and following.text.startswith("法"):
-            tokens[index] = Token("无", False, token.source)
+        if not token.is_value or following.is_value:
+            continue
+        if token.text == "无" and following.text.startswith("法") or (
+                len(token.text) == 1 and token.text.isdigit() and following.text[:1] in ".、．"):
+            tokens[index] = Token(token.text, False, token.source)
     return tokens
 
 
