@@ -68,7 +68,8 @@ def _label_words(tokens: list[Token]) -> list[Token]:
 def row_tokens(row: list[Cell]) -> list[Token]:
     """A grid row: its label cells, then its value cells with blanks and spans kept."""
     last_label = max((i for i, c in enumerate(row) if not c.merged and not is_value_like(c.text)), default=-1)
-    tokens = [Token(c.text, False) for c in row[: last_label + 1] if not c.merged and c.text.strip()]
+    # A label cell may carry its row's first value (属于国家秘密0) where columns were guessed.
+    tokens = [t for c in row[: last_label + 1] if not c.merged and c.text.strip() for t in _run_tokens(c.text)]
     for cell in row[last_label + 1:]:
         if cell.merged:
             if tokens and tokens[-1].is_value:
