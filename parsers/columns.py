@@ -45,6 +45,11 @@ class Phrase:
     def is_value(self) -> bool:
         return is_value_like(self.text)
 
+    @property
+    def is_number(self) -> bool:
+        """A value written with digits or a dash: 无 may be the first character of 无法提供 too."""
+        return self.is_value and not any("\u4e00" <= char <= "\u9fff" for char in self.text)
+
 
 @dataclass
 class _Row:
@@ -129,7 +134,7 @@ def _regions(lines: list[list[Phrase]], text_width: float) -> list[list[list[Phr
 def _columns(region: list[list[Phrase]]) -> list[float]:
     """Centres of the value columns: where the numbers of lines with a label or other numbers cluster,
     and the column headers of lines naming three or more columns (a page may hold a row or two only)."""
-    values = [p.centre for line in region if len(line) > 1 for p in line if p.is_value]
+    values = [p.centre for line in region if len(line) > 1 for p in line if p.is_number]
     label_edge = _label_edge(_clusters(values)) if values else 0.0
     headers = [p.centre for line in region if not any(p.is_value for p in line)
                and sum(p.centre >= label_edge for p in line) >= 3 for p in line if p.centre >= label_edge]
