@@ -19,7 +19,8 @@ from .report import PARSER_VERSION, parse
 __all__ = ["Document", "NotAReport", "ParseError", "ScannedDocument", "PARSER_VERSION",
            "extract", "parse", "parse_bytes", "parse_file", "parse_files"]
 
-_MODULES = {"html": "html", "pdf": "pdf", "docx": "docx", "txt": "text", "ofd": "ofd", "doc": "office", "wps": "office"}
+_MODULES = {"html": "html", "pdf": "pdf", "docx": "docx", "txt": "text", "ofd": "ofd", "doc": "office", "wps": "office",
+            "image": "ocr"}
 _BATCHED = frozenset({"doc", "wps"})
 # Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 4
