@@ -42,13 +42,11 @@ class FoundTable:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
 
-def find_tables(ink: np.ndarray) -> list[FoundTable]:
-    horizontal = _horizontal_rules(ink)
+def find_tables(lines: np.ndarray) -> list[FoundTable]:
+    horizontal = _horizontal_rules(lines)
     tables = []
-    for x0, y0, x1, y1 in _rule_groups(horizontal):
-        table = _table_in(ink, horizontal, (x0, y0, x1, y1))
-        if table is not None:
-            tables.append(table)
+    for box in _rule_groups(horizontal):
+        tables.extend(_tables_in(lines, horizontal, box))
     return tables
 
 
@@ -70,18 +68,30 @@ def _rule_groups(horizontal: np.ndarray) -> list[tuple[int, int, int, int]]:
     return sorted(boxes, key=lambda box: box[1])
 
 
-def _table_in(ink: np.ndarray, horizontal: np.ndarray, box: tuple[int, int, int, int]) -> FoundTable | None:
+def _tables_in(lines: np.ndarray, horizontal: np.ndarray, box: tuple[int, int, int, int]) -> list[FoundTable]:
+    """The tables among a group of rules: two tables a short paragraph apart are split where
+    a band has no left border."""
     x0, y0, x1, y1 = box
-    ys = _rule_positions(horizontal[y0:y1, x0:x1].sum(axis=1) // 255, min_run=(x1 - x0) * 0.15)
+    ys = [y + y0 for y in _rule_positions(horizontal[y0:y1, x0:x1].sum(axis=1) // 255, min_run=(x1 - x0) * 0.15)]
+    verticals = [_band_verticals(lines, x0, x1, top, bottom) for top, bottom in zip(ys, ys[1:])]
+    tables, start = [], 0
+    for band, found in enumerate([*verticals, []]):
+        if not found or found[0] - x0 > 8:
+            tables.append(_table(horizontal, ys[start:band + 1], verticals[start:band]))
+            start = band + 1
+    return [table for table in tables if table is not None]
+
+
+def _table(horizontal: np.ndarray, ys: list[int], verticals: list[list[int]]) -> FoundTable | None:
     if len(ys) < _MIN_TABLE_ROWS + 1:
         return None
-    ys = [y + y0 for y in ys]
-    verticals = [_band_verticals(ink, x0, x1, top, bottom) for top, bottom in zip(ys, ys[1:])]
-    xs = _clustered(sorted(x for band in verticals for x in band))
+    # A column boundary crosses two bands at least; a stroke of a character filling one tight
+    # row from rule to rule does not line up with another.
+    positions = sorted(x for band in verticals for x in band)
+    xs = [x for x in _clustered(positions) if sum(1 for band in verticals if _near(band, x)) >= 2]
     if len(xs) < _MIN_TABLE_COLUMNS + 1:
         return None
-    cells = _cells(horizontal, verticals, xs, ys)
-    return FoundTable(xs, ys, cells)
+    return FoundTable(xs, ys, _cells(horizontal, verticals, xs, ys))
 
 
 def _rule_positions(profile: np.ndarray, min_run: float) -> list[int]:

@@ -37,6 +37,8 @@ _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 # What the recogniser reads for a digit in a cell of figures: o for 0, l or I for 1.
 _FIGURES = re.compile(r"[\doOlI|.,\s]*[\doO][\doOlI|.,\s]*")
 _AS_DIGITS = str.maketrans("oOlI|", "00111")
+# Specks of noise or seal ink beside a figure, read as quotes or dots.
+_STRAY_MARKS = "\"'“”‘’`·.,:;"
 
 
 @dataclass
@@ -241,6 +243,6 @@ def _cell_text(lines: list[_TextLine]) -> str:
     text = ""
     for line in lines:
         text = join_wrapped(text, line.text)
-    if _FIGURES.fullmatch(text):
-        text = text.translate(_AS_DIGITS)
+    if _FIGURES.fullmatch(text.strip(_STRAY_MARKS)):
+        text = text.strip(_STRAY_MARKS).translate(_AS_DIGITS)
     return _DIGIT_GAP.sub("", text)

@@ -26,8 +26,6 @@ MAX_SKEW_DEGREES = 3.0
 # Seal ink: much redder than it is green or blue (black text printed over it stays dark).
 _SEAL_REDNESS = 35
 _SEAL_MIN_RED = 90
-# Seal ink passes about four fifths of the red light: paper under it reads white again.
-_SEAL_RED_GAIN = 1.25
 # Ruling lines turned and blurred by a scan fade to grey: anything clearly darker than paper.
 _RULE_GREY = 200
 
@@ -106,7 +104,9 @@ def _gray_without_seal(rgb: np.ndarray) -> np.ndarray:
     red, green, blue = channels[..., 0], channels[..., 1], channels[..., 2]
     seal = (red >= _SEAL_MIN_RED) & (red - np.maximum(green, blue) >= _SEAL_REDNESS)
     if seal.any():
-        gray[seal] = np.clip(red[seal] * _SEAL_RED_GAIN, 0, 255).astype(np.uint8)
+        # The seal's own red over paper (its median) is brought to white.
+        gain = 250 / max(1.0, float(np.median(red[seal])))
+        gray[seal] = np.clip(red[seal] * gain, 0, 255).astype(np.uint8)
     return gray
 
 
