@@ -60,7 +60,7 @@ def _rule_groups(horizontal: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Boxes of horizontal rules stacked close together: one per table."""
     height = horizontal.shape[0]
     # Rules of one table are at most a tall row apart; joining them vertically finds the table.
-    joined = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, height // 12))))
+    joined = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(120, height // 12))))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined)
     boxes = []
     for x, y, w, h, _ in stats[1:count]:

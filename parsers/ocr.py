@@ -246,3 +246,80 @@ def _cell_text(lines: list[_TextLine]) -> str:
     if _FIGURES.fullmatch(text.strip(_STRAY_MARKS)):
         text = text.strip(_STRAY_MARKS).translate(_AS_DIGITS)
     return _DIGIT_GAP.sub("", text)
+
+
+# ---------------------------------------------------------------- images in an HTML page
+
+_MIN_TABLE_IMAGE = (200, 60)  # smaller pictures are icons, logos and rules
+
+
+def blocks_with_images(body, folder: Path | None, walk) -> tuple[list[Block], list[str]]:
+    """The body's blocks with each readable <img> replaced by what OCR reads in it.
+
+    Each image is first swapped for a marker paragraph, so the walk puts it in reading order.
+    Images are read from data: URIs, and from files beside the page when a folder is given.
+    """
+    markers: dict[str, bytes] = {}
+    unresolved: list[str] = []
+    for index, image in enumerate(list(body.iter("img"))):
+        source = (image.get("src") or "").strip()
+        data = _image_bytes(source, folder)
+        if data is None:
+            unresolved.append(source)
+            continue
+        marker = f"\ue000ocr-image-{index}\ue000"
+        markers[marker] = data
+        image.tag, image.text = "p", marker
+    blocks, warnings = walk(body)
+    read: list[Block] = []
+    joiner = ParagraphJoiner(read)
+    for block in blocks:
+        if isinstance(block, str) and block in markers:
+            _add_image(read, joiner, markers[block], len(markers))
+        elif isinstance(block, str):
+            read.append(block)
+            joiner.close()
+        else:
+            read.append(block)
+    return read, warnings + _image_warnings(markers, unresolved)
+
+
+def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count: int) -> None:
+    if count > MAX_PAGES:
+        raise ParseError(f"page of {count} images: past the {MAX_PAGES}-image limit for OCR")
+    try:
+        frame = next(open_frames(data, 1))
+    except ParseError:
+        return  # a broken picture on a page is not a broken report
+    if frame.width >= _MIN_TABLE_IMAGE[0] and frame.height >= _MIN_TABLE_IMAGE[1]:
+        joiner.close()
+        add_page(blocks, joiner, read_page(frame))
+
+
+def _image_bytes(source: str, folder: Path | None) -> bytes | None:
+    if source.startswith("data:"):
+        import base64
+        import binascii
+
+        header, _, payload = source.partition(",")
+        try:
+            return base64.b64decode(payload) if header.endswith(";base64") else None
+        except (binascii.Error, ValueError):
+            return None
+    if folder is None or not source or "://" in source or source.startswith(("/", "\\")):
+        return None
+    from urllib.parse import unquote
+
+    path = folder / unquote(source.split("?")[0].split("#")[0])
+    try:
+        return path.read_bytes() if path.is_file() and path.stat().st_size <= 50 * 1024 * 1024 else None
+    except OSError:
+        return None
+
+
+def _image_warnings(markers: dict[str, bytes], unresolved: list[str]) -> list[str]:
+    warnings = [OCR_WARNING] if markers else []
+    if unresolved:
+        listed = ", ".join(source[:80] for source in unresolved[:5]) + (" …" if len(unresolved) > 5 else "")
+        warnings.append(f"ocr: images on the page not read (not saved beside it): {listed}")
+    return warnings
