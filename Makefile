@@ -1,14 +1,15 @@
 # Two commands set everything up on a fresh machine: `make demo` and `make test`.
 PYTHON ?= python3
 VENV := .venv
-DEBIAN_PACKAGES := libreoffice-writer-nogui antiword fonts-wqy-microhei poppler-utils chromium
+DEBIAN_PACKAGES := libreoffice-writer-nogui antiword fonts-wqy-microhei poppler-utils chromium libgl1 libglib2.0-0
 
 .PHONY: install test demo debian-packages bench
 
 install: debian-packages $(VENV)/.installed
 
 # LibreOffice reads DOC/WPS and renders the test fixtures; antiword is its text-only fallback;
-# Chromium runs the browser tests of the published archive (tests/test_browser.py).
+# Chromium runs the browser tests of the published archive (tests/test_browser.py); OpenCV
+# (which RapidOCR requires in its GUI build) loads libGL and GLib.
 debian-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -19,7 +19,8 @@ from .report import PARSER_VERSION, parse
 __all__ = ["Document", "NotAReport", "ParseError", "ScannedDocument", "PARSER_VERSION",
            "extract", "parse", "parse_bytes", "parse_file", "parse_files"]
 
-_MODULES = {"html": "html", "pdf": "pdf", "docx": "docx", "txt": "text", "ofd": "ofd", "doc": "office", "wps": "office"}
+_MODULES = {"html": "html", "pdf": "pdf", "docx": "docx", "txt": "text", "ofd": "ofd", "doc": "office", "wps": "office",
+            "image": "ocr"}
 _BATCHED = frozenset({"doc", "wps"})
 # Below this many files a process pool costs more than it saves.
 _POOL_MIN_FILES = 4
@@ -32,21 +33,25 @@ def _sniff(data: bytes, name: str) -> str:
     return detect_format(data, name)
 
 
-def extract(data: bytes, name: str = "") -> Document:
-    """The Document in a file's bytes; the name's extension is only a hint."""
+def extract(data: bytes, name: str = "", folder: Path | None = None) -> Document:
+    """The Document in a file's bytes; the name's extension is only a hint. ``folder`` is where
+    a local HTML page's images are read from (none are read without it)."""
     form = _sniff(data, name)
     module = importlib.import_module(f".{_MODULES[form]}", __name__)
-    document = module.extract(data, form) if form in _BATCHED else module.extract(data)
+    if form in _BATCHED:
+        document = module.extract(data, form)
+    else:
+        document = module.extract(data, folder) if form == "html" else module.extract(data)
     document.format = form
     return document
 
 
-def parse_bytes(data: bytes, name: str = "") -> dict[str, object]:
-    return parse(extract(data, name), file=name)
+def parse_bytes(data: bytes, name: str = "", folder: Path | None = None) -> dict[str, object]:
+    return parse(extract(data, name, folder), file=name)
 
 
 def parse_file(path: str | os.PathLike) -> dict[str, object]:
-    return parse_bytes(_read(path), str(path))
+    return parse_bytes(_read(path), str(path), Path(path).parent)
 
 
 def _read(path: str | os.PathLike) -> bytes:

@@ -11,3 +11,7 @@ class NotAReport(ParseError):
 
 class ScannedDocument(ParseError):
     """A document with no text layer: images of pages only."""
+
+
+# Every report read from page images carries this warning, so users can weigh its figures.
+OCR_WARNING = "ocr: text and tables read from page images; check the figures against the original"

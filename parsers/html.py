@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 from typing import Iterator
 
 import lxml.etree as etree
@@ -128,12 +129,17 @@ def parse_tree(text: str) -> HtmlElement:
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 
 
-def extract(data: bytes) -> Document:
+def extract(data: bytes, folder: Path | None = None) -> Document:
+    """``folder``: where the page was saved, to read its images from (``nianbao parse page.html``)."""
     if len(data) > MAX_PAGE_BYTES:
         raise ParseError(f"HTML page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: too large for a report page")
     tree = parse_tree(decode(data))
     body = find_body(tree)
     blocks, warnings = blocks_from_tree(body) if body is not None else _blocks_without_body(tree)
+    if body is not None and body.find(".//img") is not None and not any(isinstance(b, Table) for b in blocks):
+        from .ocr import blocks_with_images  # tables printed as pictures: only then load OCR
+
+        blocks, warnings = blocks_with_images(body, folder, lambda root: blocks_from_tree(root))
     document = Document(format="html", blocks=blocks, title=find_report_title(tree, blocks),
                         published=find_published(tree), warnings=warnings)
     if body is None and not (document.title and document.published):

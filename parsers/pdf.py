@@ -22,7 +22,7 @@ from pdfplumber.utils import cluster_objects, extract_text
 
 from . import columns
 from .document import Block, Cell, Document, Table
-from .errors import ParseError, ScannedDocument
+from .errors import OCR_WARNING, NotAReport, ParseError, ScannedDocument
 from .lines import Line, Margins, ParagraphJoiner, join_wrapped, page_margins, starts_item, without_page_numbers
 
 BBox = tuple[float, float, float, float]
@@ -37,7 +37,7 @@ _EDGE_TOLERANCE = 3.0
 def extract(data: bytes) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return _read(pdf)
+            return _read(pdf, data)
     except ParseError:
         raise
     except Exception as error:  # pdfminer raises many types for damaged or encrypted files
@@ -76,10 +76,11 @@ class _Page:
     unmapped_glyphs: bool
 
 
-def _read(pdf: pdfplumber.PDF) -> Document:
+def _read(pdf: pdfplumber.PDF, data: bytes) -> Document:
     document = Document(format="pdf", title=_info_title(pdf))
     assembler = _Assembler(document.blocks)
     imaged_pages: list[int] = []
+    scans = None
     unmapped = False
     for number, page in enumerate(pdf.pages, start=1):
         try:
@@ -90,17 +91,26 @@ def _read(pdf: pdfplumber.PDF) -> Document:
         unmapped = unmapped or content.unmapped_glyphs
         if not content.has_text and content.has_images:
             imaged_pages.append(number)
+            scans = scans or _scanned_pages(data)
+            assembler.add_scanned_page(scans.read(number))
     if not document.blocks:
-        raise ScannedDocument("no text layer: a scanned PDF (images only)")
+        raise NotAReport(scans.BLANK) if scans else ScannedDocument("no text layer and no page images")
     document.warnings.extend(_warnings(imaged_pages, unmapped))
     return document
+
+
+def _scanned_pages(data: bytes):
+    """OCR (and its image libraries) is loaded only for a PDF that has scanned pages."""
+    from .ocr import ScannedPages
+
+    return ScannedPages(data)
 
 
 def _warnings(imaged_pages: list[int], unmapped: bool) -> list[str]:
     warnings = []
     if imaged_pages:
         listed = ", ".join(map(str, imaged_pages[:10])) + (" …" if len(imaged_pages) > 10 else "")
-        warnings.append(f"pages without a text layer (images only): {listed}")
+        warnings.append(f"{OCR_WARNING} (pages without a text layer: {listed})")
     if unmapped:
         warnings.append("some text came out as (cid:NN): a font without a Unicode map")
     return warnings
@@ -240,6 +250,12 @@ class _Assembler:
         self.paragraphs = ParagraphJoiner(blocks)
         self.margins: Margins | None = None
         self.last_table: _PageTable | None = None  # the last block, while it is a table
+
+    def add_scanned_page(self, items: list[Line | Table]) -> None:
+        from .ocr import add_page
+
+        add_page(self.blocks, self.paragraphs, items)
+        self.last_table = None
 
     def add_page(self, page: _Page) -> None:
         # A page of a table and a heading has no margins of its own: the last text page's hold.

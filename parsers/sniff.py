@@ -17,6 +17,9 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # the download limit
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A password-protected DOCX is an OLE file holding the encrypted zip in this stream.
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+# Image signatures; WebP is RIFF....WEBP, BMP is BM then a header size at byte 14.
+_IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+_BMP_HEADER_SIZES = (12, 40, 52, 56, 64, 108, 124)
 _HTML = re.compile(rb"<(?:!doctype\s+html|html|head|body|div|table|p|meta)[\s>/]", re.IGNORECASE)
 
 
@@ -34,12 +37,20 @@ def detect_format(data: bytes, name: str = "") -> str:
         return _zip_format(data)
     if data.startswith(_OLE):
         return _ole_format(data, name)
+    if _is_image(data):
+        return "image"
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
     if _HTML.search(head[:2048]):
         return "html"
     if _is_text(data[:8192]):
         return "txt"
-    raise ParseError("unrecognised binary file (not PDF, Word, OFD, HTML or text)")
+    raise ParseError("unrecognised binary file (not PDF, Word, OFD, HTML, text or an image)")
+
+
+def _is_image(data: bytes) -> bool:
+    if data.startswith(_IMAGES) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return True
+    return data[:2] == b"BM" and len(data) > 18 and int.from_bytes(data[14:18], "little") in _BMP_HEADER_SIZES
 
 
 def _ole_format(data: bytes, name: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from parsers import pdf
 from parsers.document import Document, Table
-from parsers.errors import ParseError, ScannedDocument
+from parsers.errors import OCR_WARNING, ParseError
 
 from .conftest import SHARED
 
@@ -174,8 +174,8 @@ def _image_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def test_pdf_of_page_images_is_a_scan():
-    assert _one_line_refusal(_image_pdf(), ScannedDocument) == "no text layer: a scanned PDF (images only)"
+def test_pdf_of_page_images_is_read_by_ocr_and_says_so():
+    assert pdf.extract(_image_pdf()).warnings[0].startswith("ocr:")
 
 
 def test_image_pages_among_text_pages_are_named_in_a_warning():
@@ -184,7 +184,7 @@ def test_image_pages_among_text_pages_are_named_in_a_warning():
     writer.append(pypdf.PdfReader(io.BytesIO(_image_pdf())))
     buffer = io.BytesIO()
     writer.write(buffer)
-    assert pdf.extract(buffer.getvalue()).warnings == ["pages without a text layer (images only): 2"]
+    assert pdf.extract(buffer.getvalue()).warnings == [f"{OCR_WARNING} (pages without a text layer: 2)"]
 
 
 def _pdf(objects: list[bytes]) -> bytes:
