@@ -170,7 +170,8 @@ def _random_style(rng: random.Random, blanks: bool) -> Style:
 @dataclass(frozen=True)
 class MergedRun:
     """A run of zero cells in one row of table 三 printed as one merged cell: 6 | 0 (colspan 5) | 6,
-    or a single 0 over all seven columns. The first column keeps the 0, the covered ones are null."""
+    or a single 0 over all seven columns. The spec keeps the 0 in the first column and None in the
+    covered ones (nothing is printed there); ``expected`` says what a reader makes of them."""
 
     row: str
     first: str
@@ -438,15 +439,22 @@ def _wu_rate(table: str) -> float:
 
 # ---------------------------------------------------------------- the expected report
 
-def expected(spec: ReportSpec) -> dict[str, object]:
-    """The report contract's scored keys for this spec (as in the seeds' expected JSON)."""
+def expected(spec: ReportSpec, spans_shown: bool = True) -> dict[str, object]:
+    """The report contract's scored keys for this spec (as in the seeds' expected JSON).
+
+    A 0 merged across columns is 0 in each column it covers, where the rendering shows the span;
+    text that prints it once and leaves the covered cells blank reads them as empty (null).
+    """
+    requests = _copy(spec.requests)
+    for run in spec.merged_runs if spans_shown else ():
+        requests[run.row].update(dict.fromkeys(run.covered, 0))
     return {
         "agency": spec.agency,
         "year": spec.year,
         "template": spec.template,
         "published": spec.published.isoformat(),
         "proactive": _copy(spec.proactive),
-        "requests": _copy(spec.requests),
+        "requests": requests,
         "appeals": _copy(spec.appeals),
         "consistent": spec.broken_rule is None,
     }

@@ -73,25 +73,16 @@ class Truth:
 
 def truth(shape: str, spec: ReportSpec) -> Truth:
     """``reportgen.expected(spec)`` as this shape can carry it."""
-    found = Truth(rg.expected(spec))
-    if shape == "ruleless_pdf":
-        return found  # a merged zero is drawn in its first column: the covered cells stay null
-    if shape == "quirks" and not draw_quirks(random.Random(f"quirks-{spec.seed}")).html:
-        _forget_merged(found, spec)  # tab text prints a merged 0 once, then blank cells
-    else:
-        _merged_zeros_cover(found, spec)
+    # Without ruling lines, or in tab text, a merged 0 is printed once and its span is not shown.
+    hidden = shape == "ruleless_pdf" or shape == "quirks" and not draw_quirks(random.Random(f"quirks-{spec.seed}")).html
+    found = Truth(rg.expected(spec, spans_shown=not hidden))
+    if hidden:
+        _forget_merged(found, spec)
     if shape == "run_together":
         _forget_unsplittable(found, spec)
     elif shape == "cell_lines":
         _forget_unexpandable_merges(found, spec)
     return found
-
-
-def _merged_zeros_cover(found: Truth, spec: ReportSpec) -> None:
-    """A zero merged across columns stands for a zero in each covered column (issue 9)."""
-    for run in spec.merged_runs:
-        for column in run.covered:
-            found.expected["requests"][run.row][column] = 0
 
 
 def _forget_merged(found: Truth, spec: ReportSpec) -> None:

@@ -33,11 +33,12 @@ def test_pre2019_report_keeps_sections_and_year_but_no_tables():
     assert report["sections"]["proactive"] == "全年主动公开政府信息1200条。"
 
 
-def test_flattened_page_keeps_sections_and_warns_that_tables_are_lost():
+def test_flattened_page_keeps_sections_and_reads_cells_run_together():
     report = parse(document_from_text((SHARED / "corpus/flattened/fj_pingtan_2021_gov_2021format.page.txt").read_text()))
     assert (report["agency"], report["year"]) == ("平潭综合实验区", 2021)
     assert report["sections"]["problems"].startswith("（一）")
-    assert any("tables were not found" in warning for warning in report["warnings"])
+    assert report["requests"]["new"] == {"natural_person": 64, "commercial": 0, "research": 0, "nonprofit": 2,
+                                         "legal_service": 0, "other_org": 4, "total": 70}
 
 
 def test_index_page_is_not_a_report():
