@@ -41,8 +41,10 @@ _GROUP_NUMBERS = {"denied": "三", "unable": "四", "rejected": "五", "other": 
 _TOTAL = re.compile(r"^(?:\(七\)|七[、.])?(?:总计|合计)$")
 _NUMBERING = re.compile(r"\([一二三四五六七]\)|(?<![一二三四五六七八九十])[一二三四五六七][、.]|(?<![\d.])\d[.、]")
 _ITEM_NUMBER = re.compile(r"^(\d)[.、]")
-_SENTENCE_END = re.compile(r"[。；！？，;!?]")
-_ASIDE = re.compile(r"\([^()]{5,}\)")
+_TABLE_WORDS = ("申请人情况", "信息内容", "第二十条", "结果维持", "尚未审结")
+_SENTENCE_END = re.compile(r"[。；！？，;!?,]")
+# Asides in labels (区分处理的，只计这一情形…), also where a line break cut them open.
+_ASIDE = re.compile(r"\([^()]{5,}(?:\)|$)|^[^()]{0,30}\)")
 # Short fragments of labels that span many rows, printed between a row's values in text dumps.
 _SPANNING_LABEL_CHARS = frozenset("三四五六七()、.本年度办理结果不予公开无法提供处理其他")
 
@@ -169,8 +171,11 @@ def is_prose(run: str) -> bool:
 
 
 def after_prose(run: str) -> str:
-    """The labels after the last sentence of a run: a table's header follows the prose before it."""
-    return _SENTENCE_END.split(run)[-1]
+    """The labels after the last sentence of a run: a table's header follows the prose before it,
+    or a numbered row label does; anything else after a sentence is still prose."""
+    rest = _SENTENCE_END.split(run)[-1]
+    tabular = _NUMBERING.match(rest) or any(word in rest for word in _TABLE_WORDS)
+    return rest if tabular else ""
 
 
 def is_appeal_fragment(run: str) -> bool:

@@ -77,3 +77,61 @@ def test_values_align_right_after_a_label_spanning_blank_columns():
     table = _request_rows(["一、本年新收政府信息公开申请数量", "", "", "0", "0", "0", "0", "0", "0", "0"],
                           ["二、上年结转政府信息公开申请数量", "", "", "0", "", "", "", "", "", ""])
     assert read_tables([table]).requests["carried_over"] == [0, None, None, None, None, None, None]
+
+
+def _lines(text):
+    return [line for line in text.split("\n") if line]
+
+
+HEADER_LINES = "申请人情况\n自然人\n法人或其他组织\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n总计\n"
+
+
+def test_one_cell_per_line_with_labels_broken_over_lines():
+    text = HEADER_LINES + "一、本年新收政府信息公开申请数量\n2\n0\n0\n0\n0\n0\n2\n（三）\n不予\n1.\n属于国家秘密\n0\n公开\n0\n0\n0\n0\n0\n0\n"
+    found = read_tables(_lines(text))
+    assert found.requests["denied.state_secret"] == [0] * 7
+
+
+def test_appeal_header_broken_one_character_a_line():
+    text = "行政复议\n行政诉讼\n结\n果\n维\n持\n结\n果\n纠\n正\n" + "\n".join("1" if i in (0, 4) else "0" for i in range(15))
+    assert read_tables(_lines(text)).appeals == [1, 0, 0, 0, 1] + [0] * 10
+
+
+def test_metric_header_split_over_lines():
+    text = "第二十条第（五）项\n信息内容\n上一年项目数量\n本年增\n/\n减\n处理决定数量\n行政许可\n12\n-3\n40\n"
+    assert read_tables(_lines(text)).proactive == {"licensing": {"prev_items": 12, "change": -3, "decisions": 40}}
+
+
+def test_table_split_in_pieces_with_its_header_repeated():
+    first = Table.from_texts([["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+                              ["一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3"]])
+    second = Table.from_texts([["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"],
+                               ["（七）合计", "3", "0", "0", "0", "0", "0", "3"]])
+    assert read_tables([first, second]).requests["total"] == [3, 0, 0, 0, 0, 0, 3]
+
+
+def test_appeals_printed_as_two_tables_side_by_side():
+    review = Table.from_texts([["行政复议", None, None, None, None], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"],
+                               ["1", "0", "0", "0", "1"]])
+    litigation = Table.from_texts([["行政诉讼"] + [None] * 9, ["未经复议直接起诉"] + [None] * 4 + ["复议后起诉"] + [None] * 4,
+                                   ["0", "0", "0", "0", "0", "2", "0", "0", "0", "2"]])
+    assert read_tables([review, litigation]).appeals == [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 2]
+
+
+def test_label_variants_name_their_rows():
+    text = (HEADER_LINES + "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1\n（一）予以公布\t1\t0\t0\t0\t0\t0\t1\n"
+            "（六）其它处理\t0\t0\t0\t0\t0\t0\t0\n（七）合计\t1\t0\t0\t0\t0\t0\t1\n四、结转下一年度继续办理\t0\t0\t0\t0\t0\t0\t0\n")
+    found = read_tables([Table.from_texts([line.split("\t") for line in text.strip().split("\n")])])
+    assert sorted(found.requests) == ["carried_forward", "granted", "new", "other", "total"]
+
+
+def test_run_together_row_split_several_ways_is_null_with_a_warning():
+    found = read_tables(["第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件693665"])
+    assert found.proactive["regulations"] == {"issued": 0, "repealed": 0, "in_force": 0}
+    assert found.proactive["normative_documents"] == {"issued": None, "repealed": None, "in_force": None}
+    assert any("proactive.normative_documents" in warning and "693665" in warning for warning in found.warnings)
+
+
+def test_figures_in_prose_are_not_table_rows():
+    found = read_tables(["2021年，全市本年新收政府信息公开申请162件，予以公开99件，部分公开5件。"])
+    assert found.requests == {}
