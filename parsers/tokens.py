@@ -9,6 +9,7 @@ never, a text line by joining its neighbour (``1\\n62``) or standing for repeate
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def row_tokens(row: list[Cell]) -> list[Token]:
     """A grid row: its label cells, then its value cells with blanks and spans kept."""
     last_label = max((i for i, c in enumerate(row) if not c.merged and not is_value_like(c.text)), default=-1)
     # A label cell may carry its row's first value (属于国家秘密0) where columns were guessed.
-    tokens = [t for c in row[: last_label + 1] if not c.merged and c.text.strip() for t in _run_tokens(c.text)]
+    tokens = [t for c in row[: last_label + 1] if not c.merged and c.text.strip() for t in _label_cell(c.text)]
     for cell in row[last_label + 1:]:
         if cell.merged:
             if tokens and tokens[-1].is_value:
@@ -81,6 +82,11 @@ def row_tokens(row: list[Cell]) -> list[Token]:
         # A label row padded to the table's width: its labels end where the row does.
         return [t for t in tokens if not t.is_value] + [ROW_END]
     return tokens
+
+
+@functools.lru_cache(maxsize=8192)
+def _label_cell(text: str) -> tuple[Token, ...]:
+    return tuple(_run_tokens(text))
 
 
 def text_tokens(text: str) -> list[Token]:
