@@ -7,7 +7,7 @@ import re
 SECTION_KEYS = ("overview", "proactive", "requests", "appeals", "problems", "other")
 # Checked in this order: 因政府信息公开申请行政复议 names appeals, though it says 申请 too.
 _SECTION_WORDS = (
-    ("appeals", ("行政复议", "行政诉讼")),
+    ("appeals", ("行政复议", "行政诉讼", "行政法复议")),
     ("requests", ("收到和处理", "依申请")),
     ("proactive", ("主动公开",)),
     ("overview", ("总体情况", "概述", "基本情况")),

@@ -57,3 +57,7 @@ def test_sub_items_in_brackets_are_not_section_headings():
 def test_title_wrapped_before_its_last_words_is_joined():
     paragraphs = ["淮安市人力资源和社会保障局 2023 年政府信息公开工作", "年度报告", "一、总体情况"]
     assert metadata.find_title(paragraphs, None) == "淮安市人力资源和社会保障局2023年政府信息公开工作年度报告"
+
+
+def test_heading_typo_still_names_the_appeals_section():
+    assert metadata.section_of("四、政府信息公开行政法复议情况")[0] == "appeals"
