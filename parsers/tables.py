@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import grammar as G
 from . import labels as L
 from .document import Block
+from .quotes import agreeing
 from .readings import Reading, Values, agreed, read_row, solve
 from .tokens import Token, stream
 
@@ -50,9 +51,10 @@ class _Row:
 def read_tables(blocks: list[Block]) -> TableValues:
     found = TableValues()
     pending: dict[str, list[Values]] = {}
+    prose = "".join(block for block in blocks if isinstance(block, str))
     for row in _rows(stream(blocks)):
         if row.tokens or row.table != "appeals":
-            _store(row, found, pending)
+            _store(row, found, pending, prose)
     _settle_requests(found, pending)
     return found
 
@@ -163,7 +165,7 @@ def _rows(tokens: list[Token]) -> Iterator[_Row]:
         yield walker.current
 
 
-def _store(row: _Row, found: TableValues, pending: dict[str, list[Values]]) -> None:
+def _store(row: _Row, found: TableValues, pending: dict[str, list[Values]], prose: str) -> None:
     if row.table == "requests":
         reading = read_row(row.tokens, REQUEST_WIDTH, _row_total_holds)
         _keep_request(row.key, reading, found, pending)
@@ -171,7 +173,7 @@ def _store(row: _Row, found: TableValues, pending: dict[str, list[Values]]) -> N
         reading = read_row(row.tokens, APPEAL_WIDTH, _appeal_totals_hold)
         _keep_appeals(reading, row.tokens, found)
     elif row.metrics:
-        _keep_proactive(row, found)
+        _keep_proactive(row, found, prose)
     else:
         _warn(found, f"proactive.{row.key}: no header row names its columns; row skipped")
 
@@ -234,13 +236,16 @@ def _count(values: list[object]) -> int:
     return sum(v is not None for v in values)
 
 
-def _keep_proactive(row: _Row, found: TableValues) -> None:
+def _keep_proactive(row: _Row, found: TableValues, prose: str) -> None:
     key = f"proactive.{row.key}"
     for metric in row.metrics:
         _note_template(metric, found)
     if row.key in found.proactive and key not in found.unread:
         return
     reading = read_row(row.tokens, len(row.metrics), _signs_hold(row.metrics), joins=False)
+    if reading.choices:
+        reading.choices = agreeing(reading.choices, row.metrics, prose, row.key)
+        reading.values = reading.choices[0] if len(reading.choices) == 1 else None
     if reading.values is None:
         found.unread.add(key)
         found.proactive[row.key] = dict(zip(row.metrics, _partly(reading, len(row.metrics))))
