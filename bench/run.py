@@ -22,6 +22,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         run(str(HERE.parent / "tests" / "reportgen.py"), directory, "--count", "20")
         run("accuracy.py", directory)
+    run("shapes_bench.py")
+    run("ocr_bench.py")
     run("memory_bench.py")
     run("crawl_bench.py")
     # Builds the synthetic 100,000-report archive first if /tmp/nianbao-bench has none
