@@ -21,6 +21,8 @@ from .numbers import is_value_like, normalize_cell
 _NUMBER = re.compile(r"[+-]?\d+(?:,\d{3})*(?:\.\d+)?(?:万元|元|项|件|个|条|次|人次|宗|起|份|家|%)?")
 # Digits followed by 年月日 are dates; digits then a stop then a label are an item's number.
 _DATE_OR_NUMBERING = re.compile(r"(?:年|月|日|号|[.、．](?!\d))")
+# A page's number printed in the text a PDF gave: -4-, — 4 —, 第4页, 4/12.
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
 
 
@@ -91,8 +93,10 @@ def _label_cell(text: str) -> tuple[Token, ...]:
 
 def text_tokens(text: str) -> list[Token]:
     stripped = normalize_cell(text)
-    if not stripped:
+    if not stripped or _PAGE_NUMBER.match(text):
         return []
+    if re.search(r"\S\s+\S", text.strip()):  # spaces inside: several cells on one line
+        return list(_run_tokens(text))
     if stripped in _PLACEHOLDERS:
         return [Token(stripped, True, "line", blank=stripped != "无")]
     if _NUMBER.fullmatch(stripped):
