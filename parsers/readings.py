@@ -45,7 +45,8 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True) -> Reading:
+def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True,
+             in_order: bool = True) -> Reading:
     if tokens and all(t.source == "cell" for t in tokens):
         grid = _grid_reading(tokens, width)
         if grid is not None:
@@ -63,7 +64,9 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: 
             return Reading(good[0])
         if len(good) > 1:
             return Reading(None, sorted(good, key=repr))
-    return exact or Reading(None)
+    # Values that came in pieces between label fragments and add up in no reading may have lost
+    # their order (a PDF's text read by blocks): no evidence of a misprint, so left unread.
+    return exact if exact and (in_order or identity is None) else Reading(None)
 
 
 def agreed(choices: list[Values]) -> Values:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from . import grammar as G
 from . import labels as L
 from .document import Block
+from .numbers import parse_value
 from .quotes import agreeing
 from .readings import Reading, Values, agreed, read_row, solve
 from .tokens import Token, stream
@@ -46,13 +47,22 @@ class _Row:
     key: str
     tokens: list[Token] = field(default_factory=list)
     metrics: tuple[str, ...] = ()
+    pieces: int = 0  # runs of values, split by label fragments printed between them
+
+    def add(self, values: list[Token]) -> None:
+        self.tokens += values
+        self.pieces += bool(values)
+
+    @property
+    def in_order(self) -> bool:
+        return self.pieces <= 1 or all(t.source == "cell" for t in self.tokens)
 
 
 def read_tables(blocks: list[Block]) -> TableValues:
     found = TableValues()
     pending: dict[str, list[Values]] = {}
     prose = "".join(block for block in blocks if isinstance(block, str))
-    for row in _rows(stream(blocks)):
+    for row in _unstacked(list(_rows(stream(blocks)))):
         if row.tokens or row.table != "appeals":
             _store(row, found, pending, prose)
     _settle_requests(found, pending)
@@ -93,12 +103,12 @@ class _Walker:
             run = G.after_prose(run)
         if self.current and not prose and (not run or self._continues(run)):
             if all(t.blank for t in self.current.tokens):
-                self.current.tokens = []  # blank padding after a header row
-            self.current.tokens += values
+                self.current.tokens, self.current.pieces = [], 0  # blank padding after a header row
+            self.current.add(values)
             return None
         closed, self.current = self.current, self._open_with_placeholder(run)
         if self.current:
-            self.current.tokens += values
+            self.current.add(values)
         return closed
 
     def _open_with_placeholder(self, run: str) -> _Row | None:
@@ -165,12 +175,45 @@ def _rows(tokens: list[Token]) -> Iterator[_Row]:
         yield walker.current
 
 
+def _unstacked(rows: list[_Row]) -> Iterator[_Row]:
+    """Rows of table 三 whose labels a text dump printed elsewhere leave their values stacked
+    under the row before: whole rows that each add up are given to the rows expected next."""
+    for index, row in enumerate(rows):
+        missing = _missing_after(row, rows[index + 1:]) if row.table == "requests" else []
+        chunks = [row.tokens[i:i + REQUEST_WIDTH] for i in range(0, len(row.tokens), REQUEST_WIDTH)]
+        if missing and len(chunks) == len(missing) + 1 and all(_stacked_row(chunk) for chunk in chunks):
+            for key, chunk in zip([row.key, *missing], chunks):
+                yield _Row("requests", key, chunk, pieces=1)
+        else:
+            yield row
+
+
+def _missing_after(row: _Row, following: list[_Row]) -> list[str]:
+    """The keys of table 三 between a row and the next row found, in printed order."""
+    nxt = next((r for r in following if r.table == "requests"), None)
+    if len(row.tokens) < 2 * REQUEST_WIDTH or nxt is None:
+        return []
+    start, end = G.REQUEST_INDEX[row.key], G.REQUEST_INDEX[nxt.key]
+    keys = [r.key for r in G.REQUEST_ROWS[start + 1:end]]
+    extra = len(row.tokens) // REQUEST_WIDTH - 1
+    if "other" in keys and len(keys) - 1 == extra:  # the 2021 format's three rows, not 2019's one
+        keys.remove("other")
+    elif "other" in keys and len(keys) > extra:  # the 2019 format's one row
+        keys = [k for k in keys if not k.startswith("other.")]
+    return keys if len(keys) == extra else []
+
+
+def _stacked_row(chunk: list[Token]) -> bool:
+    values = [None if t.blank else parse_value(t.text)[0] for t in chunk]
+    return all(t.source != "cell" for t in chunk) and None not in values and _row_total_holds(tuple(values))
+
+
 def _store(row: _Row, found: TableValues, pending: dict[str, list[Values]], prose: str) -> None:
     if row.table == "requests":
-        reading = read_row(row.tokens, REQUEST_WIDTH, _row_total_holds)
+        reading = read_row(row.tokens, REQUEST_WIDTH, _row_total_holds, in_order=row.in_order)
         _keep_request(row.key, reading, found, pending)
     elif row.table == "appeals":
-        reading = read_row(row.tokens, APPEAL_WIDTH, _appeal_totals_hold)
+        reading = read_row(row.tokens, APPEAL_WIDTH, _appeal_totals_hold, in_order=row.in_order)
         _keep_appeals(reading, row.tokens, found)
     elif row.metrics:
         _keep_proactive(row, found, prose)

@@ -53,6 +53,11 @@ def test_printed_row_that_does_not_add_up_is_kept_as_printed():
     assert read_row(_lines("5", "0", "0", "0", "0", "0", "6"), 7, _row_total).values == (5, 0, 0, 0, 0, 0, 6)
 
 
+def test_values_out_of_order_that_add_up_in_no_reading_are_not_kept():
+    tokens = _lines("72", "64", "178", "37", "12", "1", "1", "6", "351", "13", "4", "8", "1", "26", "20")
+    assert read_row(tokens, 15, lambda values: False, in_order=False).values is None
+
+
 def test_zero_merged_across_columns_is_zero_in_each():
     tokens = [Token("6", True), Token("0", True, span=5), Token("6", True)]
     assert read_row(tokens, 7, _row_total).values == (6, 0, 0, 0, 0, 0, 6)
