@@ -25,10 +25,12 @@ _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
 _UNIT = re.compile(r"(?<=\d)(?:万元|元|项|件|个|条|次|人次|宗|起|份|家|%)$")
 
 
-# Simplest first: collapsed neighbours, a number split over two lines, both, then digits run
+# Simplest first: collapsed neighbours, a number split over two lines, both, lost empty cells, digits run
 # together. Joining lines is only safe where a row total confirms it (2876 then 123291 is two cells).
-_TIERS = (frozenset({"repeat"}), frozenset({"join"}), frozenset({"repeat", "join"}), frozenset({"split"}),
-          frozenset({"split", "repeat"}))
+_TIERS = (frozenset({"repeat"}), frozenset({"join"}), frozenset({"repeat", "join"}), frozenset({"repeat", "blank"}),
+          frozenset({"split"}), frozenset({"split", "repeat"}))
+# An empty cell a dump left no trace of.
+_DROPPED = object()
 _TIERS_WITHOUT_JOINS = tuple(ops for ops in _TIERS if "join" not in ops)
 
 
@@ -43,6 +45,7 @@ class Reading:
     values: Values | None
     choices: list[Values] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    doubts: list[Values] = field(default_factory=list)  # other readings, if the table disagrees
 
 
 def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True,
@@ -54,19 +57,35 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: 
     exact = _as_printed(tokens, width)
     if exact is not None and (identity is None or identity(exact.values)):
         return exact
+    if exact is not None:
+        # As many values as cells but no total: a misprint, unless the values lost their order.
+        # Re-reading would need two coincidences (a join and a repeat) to keep the count.
+        return exact if in_order else Reading(None)
     for ops in _TIERS if joins else _TIERS_WITHOUT_JOINS:
         try:
             readings = set(_readings(tokens, width, ops))
         except _TooMany:
             continue
-        good = [r for r in readings if identity is None or identity(r)]
+        good = _distinct([r for r in readings if identity is None or identity(_cleaned(r))])
         if len(good) == 1:
-            return Reading(good[0])
+            return Reading(good[0], doubts=_doubts(tokens, width, identity, ops, good[0]))
         if len(good) > 1:
             return Reading(None, sorted(good, key=repr))
-    # Values that came in pieces between label fragments and add up in no reading may have lost
-    # their order (a PDF's text read by blocks): no evidence of a misprint, so left unread.
-    return exact if exact and (in_order or identity is None) else Reading(None)
+    return Reading(None)
+
+
+def _doubts(tokens: list[Token], width: int, identity: Identity | None, ops: frozenset[str],
+            taken: Values) -> list[Values]:
+    """A row read as a crawler's collapsed neighbours may instead have lost empty cells: the
+    readings that allows, for the table's identities to choose from (empty if none other)."""
+    if "repeat" not in ops or identity is None or not all(t.source == "line" for t in tokens):
+        return []
+    try:
+        readings = set(_readings(tokens, width, ops | {"blank"}))
+    except _TooMany:
+        return []
+    others = _distinct([r for r in readings if identity(_cleaned(r))])
+    return sorted(others, key=repr) if len(others) > 1 and taken in others else []
 
 
 def agreed(choices: list[Values]) -> Values:
@@ -127,13 +146,37 @@ def _value(token: Token) -> object:
     return None if token.blank else parse_value(token.text)[0]
 
 
+def _cleaned(values: Values) -> Values:
+    return tuple(None if v is _DROPPED else v for v in values)
+
+
+def _distinct(readings: list[Values]) -> list[Values]:
+    """Readings told apart by where their numbers stand; an empty cell and a 0 count alike.
+
+    A row short of cells lost either empty cells (no text to dump) or the copies of a merged
+    cell: where both readings put the same numbers in the same columns, the merged reading
+    (a 0 in each covered column, issue 9) is kept, else the cells they agree on."""
+    classes: dict[Values, list[Values]] = {}
+    for reading in readings:
+        classes.setdefault(tuple(0 if v is None or v is _DROPPED else v for v in reading), []).append(reading)
+    found = []
+    for members in classes.values():
+        merged = [m for m in members if _DROPPED not in m]
+        found.append(min(merged, key=repr) if merged else agreed([_cleaned(m) for m in members]))
+    return found
+
+
 def _readings(tokens: list[Token], width: int, ops: set[str]) -> Iterator[Values]:
     count = [0]
+    lines = all(t.source == "line" for t in tokens)  # one value a line: an empty cell left no line
+    droppable = width - len(tokens) if "blank" in ops and lines else 0
 
     def walk(index: int, acc: tuple) -> Iterator[Values]:
         count[0] += 1
         if count[0] > _LIMIT:
             raise _TooMany
+        if acc.count(_DROPPED) < droppable and len(acc) < width:
+            yield from walk(index, acc + (_DROPPED,))
         if index == len(tokens):
             if len(acc) == width:
                 yield acc

@@ -39,6 +39,7 @@ class TableValues:
     proactive_template: str | None = None
     warnings: list[str] = field(default_factory=list)
     unread: set[str] = field(default_factory=set)
+    doubts: dict[str, list[Values]] = field(default_factory=dict)
 
 
 @dataclass
@@ -254,6 +255,8 @@ def _keep_request(key: str, reading: Reading, found: TableValues, pending: dict[
     previous = found.requests.get(key)
     if previous is None or f"requests.{key}" in found.unread:
         found.requests[key] = list(reading.values)
+        if reading.doubts:
+            found.doubts[key] = reading.doubts
         found.unread.discard(f"requests.{key}")
     else:
         # A row repeated after a page break: fill the gaps, never overwrite.
@@ -310,7 +313,13 @@ def _partly(reading: Reading, width: int) -> Values:
 
 
 def _settle_requests(found: TableValues, pending: dict[str, list[Values]]) -> None:
-    """Rows with several readings: keep the one every reading of the table that adds up agrees on."""
+    """Rows with several readings: keep the one every reading of the table that adds up agrees on.
+
+    Rows read as collapsed neighbours stand unless the table then fails to add up while another
+    reading of them (empty cells lost) would make it hold."""
+    current = {key: tuple(values) for key, values in found.requests.items()}
+    if found.doubts and not pending and not _table_holds(current):
+        pending = dict(found.doubts)
     if not pending:
         return
     known = {key: tuple(values) for key, values in found.requests.items() if key not in pending}
