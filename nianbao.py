@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import click
 
+from archive import DEFAULT_PATH as DEFAULT_DB
 from parsers import ParseError, parse_files
+
+if TYPE_CHECKING:
+    from archive import Archive
 
 
 @click.group()
@@ -34,7 +41,6 @@ def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-DEFAULT_DB = "archive.db"
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True, help="The archive (SQLite file).")
 
 
@@ -84,17 +90,14 @@ def sources() -> None:
 @db_option
 def sources_import(file: str, db: str) -> None:
     """Import a portal list (website-gov.xlsx or county_portals_with_adcode.csv shape)."""
-    from archive import Archive
     from crawler.sources import SourceListError, import_sources
 
-    archive = Archive(db)
-    try:
-        result = import_sources(archive.db, file)
-    except SourceListError as error:
-        click.echo(_one_line(str(error)), err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db) as archive:
+        try:
+            result = import_sources(archive, file)
+        except SourceListError as error:
+            click.echo(_one_line(str(error)), err=True)
+            sys.exit(1)
     click.echo(f"{file}: {result.added} added, {result.updated} updated, "
                f"{len(result.unresolved)} without a division code")
 
@@ -104,17 +107,14 @@ def sources_import(file: str, db: str) -> None:
 @db_option
 def sources_list(region: str | None, db: str) -> None:
     """Show the portals in the registry, or in one region."""
-    from archive import Archive
     from crawler.sources import RegionError, find_sources, format_sources
 
-    archive = Archive(db)
-    try:
-        click.echo(format_sources(find_sources(archive.db, region)))
-    except RegionError as error:
-        click.echo(f"error: {_one_line(str(error))}", err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db) as archive:
+        try:
+            click.echo(format_sources(find_sources(archive, region)))
+        except RegionError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
 
 
 @cli.command()
@@ -123,11 +123,8 @@ def reparse(db: str) -> None:
     """Parse the stored bytes again with this parser; record versions only where results changed."""
     from archive.reparse import reparse as run_reparse
 
-    archive = _existing_archive(db)
-    try:
+    with _archive(db, create=False) as archive:
         counts = run_reparse(archive)
-    finally:
-        archive.close()
     click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
 
 
@@ -138,11 +135,8 @@ def status(db: str, limit: int) -> None:
     """The latest crawl runs, and any site that gave fewer reports than before."""
     from archive.status import format_status, status as archive_status
 
-    archive = _existing_archive(db)
-    try:
+    with _archive(db, create=False) as archive:
         click.echo(format_status(archive_status(archive, limit=limit)))
-    finally:
-        archive.close()
 
 
 @cli.command()
@@ -153,27 +147,19 @@ def status(db: str, limit: int) -> None:
 @click.option("--xlsx", "xlsx_file", metavar="FILE", help="Write an Excel workbook to FILE.")
 def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
     """Export one public table or view to CSV or xlsx."""
-    import sqlite3
-
     from archive.export import CELL_CHARS, ExportError, export_csv, export_xlsx
 
     if bool(csv_file) == bool(xlsx_file):
         raise click.UsageError("give exactly one of --csv and --xlsx")
     if excel and not csv_file:
         raise click.UsageError("--excel goes with --csv (an xlsx file is already Excel's own)")
-    try:
-        archive = _existing_archive(db)
-    except sqlite3.DatabaseError as error:
-        click.echo(f"error: {db}: {_one_line(str(error))}", err=True)
-        sys.exit(1)
     out = csv_file or xlsx_file
-    try:
-        done = export_csv(archive.db, table, out, excel=excel) if csv_file else export_xlsx(archive.db, table, out)
-    except ExportError as error:
-        click.echo(f"error: {_one_line(str(error))}", err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db, create=False) as archive:
+        try:
+            done = export_csv(archive.db, table, out, excel=excel) if csv_file else export_xlsx(archive.db, table, out)
+        except ExportError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
     sheets = f" on {done.sheets} sheets" if done.sheets > 1 else ""
     click.echo(f"{table}: {done.rows} rows{sheets} → {out}")
     if done.cut or done.cleaned:
@@ -216,15 +202,19 @@ def demo(db: str, host: str, port: int) -> None:
         sys.exit(1)
 
 
-def _existing_archive(db: str):
-    from pathlib import Path
+@contextmanager
+def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
+    """The archive at ``db``, closed afterwards; one line and exit 1 when it cannot be opened
+    (``create=False``: when it does not exist)."""
+    from archive import Archive, ArchiveError
 
-    from archive import Archive
-
-    if not Path(db).is_file():
-        click.echo(f"{db}: no such archive", err=True)
+    try:
+        archive = Archive(db, create=create)
+    except ArchiveError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
-    return Archive(db)
+    with archive:
+        yield archive
 
 
 def _one_line(message: str) -> str:

@@ -9,14 +9,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlite_utils
 
 from parsers import PARSER_VERSION
 
+from . import sources as registry
 from . import summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
@@ -25,6 +30,11 @@ from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
 _CHUNK = 500
+DEFAULT_PATH = "archive.db"
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened as asked; the message names the file."""
 
 
 @dataclass
@@ -72,17 +82,61 @@ def _chunks(items: list, size: int = _CHUNK) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+class Batch:
+    """Documents written in groups: a commit rewrites the pages of a dozen indexes, which cost
+    more than the document itself. Each document stays atomic inside its group (store() is a
+    savepoint), so a process killed mid-group loses only that group's documents."""
+
+    def __init__(self, db: sqlite_utils.Database, size: int) -> None:
+        self.db, self.size, self.pending = db, size, 0
+
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        if not self.db.conn.in_transaction:
+            self.db.begin()
+        yield
+        self.pending += 1
+        if self.pending >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.commit()
+        self.pending = 0
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.commit()
+
+
 class Archive:
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.db = sqlite_utils.Database(path)
-        # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        migrate(self.db)
+    """The archive file: every read and write of it goes through here. Open it with ``with``."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_PATH, *, create: bool = True,
+                 readonly: bool = False) -> None:
+        """``create=False``: the file must exist. ``readonly``: reads only, from any thread (the
+        crawler's downloader reads while its writer thread writes)."""
+        if (readonly or not create) and not Path(path).is_file():
+            raise ArchiveError(f"{path}: no such archive")
+        self.path = str(path)
+        try:
+            self.db = _read_only(path) if readonly else _writable(path)
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"{path}: {error}") from None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.db.close()
+
+    def batch(self, size: int = 50) -> Batch:
+        return Batch(self.db, size)
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)
@@ -128,9 +182,47 @@ class Archive:
             _insert(self.db, "crawl_errors", {"run": run, "at": now(), "site": site, "url": url,
                                               "kind": kind, "status": status, "message": message})
 
+    def run(self, run: int) -> dict | None:
+        return self._one("SELECT * FROM crawl_runs WHERE id = ?", [run])
+
+    def run_sites(self, run: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM crawl_sites WHERE run = ? ORDER BY site", [run]))
+
+    def live_reports(self) -> int:
+        """Reports with a source still on its portal."""
+        return self.db.execute("SELECT count(*) FROM reports WHERE gone = 0").fetchone()[0]
+
+    # The source registry
+
+    def import_sources(self, rows: list[dict]) -> registry.ImportResult:
+        """Rows of a portal list, upserted by portal_url; nothing is ever deleted."""
+        return registry.upsert(self.db, rows)
+
+    def sources(self, code_prefix: str | None = None) -> list[dict]:
+        return registry.in_region(self.db, code_prefix)
+
+    def sources_at(self, portal_url: str | None) -> list[dict]:
+        return registry.at_url(self.db, portal_url)
+
+    def has_sources_in(self, code_prefix: str) -> bool:
+        return registry.has_prefix(self.db, code_prefix)
+
+    # What the crawler knows of a URL before fetching it again
+
     def last_capture(self, url: str) -> dict | None:
         return self._one("SELECT * FROM captures WHERE url = ? AND not_modified = 0 "
                          "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """ETag and Last-Modified of the URL's last capture with a body, for a conditional request."""
+        last = self.last_capture(url)
+        return None if last is None else (last["etag"], last["last_modified"])
+
+    def last_body(self, url: str) -> tuple[str | None, bytes] | None:
+        """Content type and bytes of the URL's last capture with a body (what a 304 stands for)."""
+        last = self.last_capture(url)
+        body = self.blob(last["sha256"]) if last else None
+        return None if body is None else (last["content_type"], body)
 
     # One fetch
 
@@ -191,6 +283,12 @@ class Archive:
                         "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
 
     # Stored bytes, filed again (re-parse)
+
+    def documents(self) -> list[tuple[str, int | None]]:
+        """Every document URL with its report. A list, made up front: a re-parse writes to
+        the tables it would otherwise be reading."""
+        return [(row["url"], row["report_id"]) for row in
+                self.db.query("SELECT url, report_id FROM documents ORDER BY url")]
 
     def blob(self, sha256: str) -> bytes | None:
         row = self._one("SELECT compression, content FROM blobs WHERE sha256 = ?", [sha256])
@@ -308,6 +406,21 @@ class Archive:
             WHERE gone = 0 AND id IN (SELECT report_id FROM report_sources WHERE url IN ({marks}))
               AND NOT EXISTS (SELECT 1 FROM report_sources s JOIN documents d ON d.url = s.url
                               WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
+
+
+def _writable(path: str | os.PathLike) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def _read_only(path: str | os.PathLike) -> sqlite_utils.Database:
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
 
 
 # The tables exist (migrations made them), so the writes of every fetch go straight to SQL:

@@ -418,7 +418,7 @@ def revise(parsed: dict, rng: random.Random) -> dict:
 
 def counties_of(archive: Archive) -> list[dict]:
     if archive.db["sources"].count == 0:
-        import_sources(archive.db, PORTALS)
+        import_sources(archive, PORTALS)
     return [row for row in archive.db.query(
         "SELECT id, adcode, province, city, county, portal_url FROM sources "
         "WHERE adcode IS NOT NULL AND county IS NOT NULL ORDER BY adcode")]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -71,6 +70,7 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
 
 def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCrawl:
     """Serve the sample portal on a free loopback port for as long as the real crawl of it takes."""
+    from archive import ArchiveError
     from crawler.runner import CrawlSetupError, crawl
     from crawler.sampleportal.server import serve as serve_portal
 
@@ -79,7 +79,7 @@ def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCraw
         say(f"crawling it into {db} …")
         try:
             result = crawl(str(db), url=portal.url + "/", overrides=LOOPBACK_SETTINGS)
-        except (CrawlSetupError, sqlite3.DatabaseError) as error:
+        except (CrawlSetupError, ArchiveError) as error:
             raise DemoError(f"{db}: {error}") from None
     return finished_crawl(db, portal.url, result.run)
 
@@ -88,13 +88,8 @@ def finished_crawl(db: str | Path, portal_url: str, run: int) -> DemoCrawl:
     """The run's counts, or a DemoError when it stopped early (Ctrl-C) or found no report."""
     from archive import Archive
 
-    archive = Archive(db)
-    try:
-        counts = next(archive.db.query("SELECT status, reports_found, reports_new, reports_changed "
-                                       "FROM crawl_runs WHERE id = ?", [run]))
-        in_archive = archive.db.execute("SELECT count(*) FROM reports WHERE gone = 0").fetchone()[0]
-    finally:
-        archive.close()
+    with Archive(db) as archive:
+        counts, in_archive = archive.run(run), archive.live_reports()
     if counts["status"] != "finished":
         raise DemoError(f"the crawl stopped early ({counts['status']}); run the demo again to complete it")
     if not counts["reports_found"]:

@@ -3,6 +3,8 @@
 Each one can be overridden on the command line (`nianbao crawl -s NAME=VALUE`) or per scrapyd job.
 """
 
+from archive import DEFAULT_PATH
+
 BOT_NAME = "nianbao"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -55,7 +57,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 
 # The archive file; `nianbao crawl --db` sets it.
-NIANBAO_DB = "archive.db"
+NIANBAO_DB = DEFAULT_PATH
 # Off, documents are captured but not parsed (`nianbao reparse` parses them later).
 NIANBAO_PARSE = True
 # Documents written per commit, and the longest a written document waits for its commit.

@@ -48,14 +48,11 @@ class PortalSpider(scrapy.Spider):
         """`-a region=白山市` (as scrapyd jobs give it) takes the portals from the archive's registry."""
         if region is None:
             return super().from_crawler(crawler, *args, **kwargs)
-        from archive import Archive
+        from archive import DEFAULT_PATH, Archive
         from crawler.runner import sources_for
 
-        archive = Archive(crawler.settings.get("NIANBAO_DB", "archive.db"))
-        try:
+        with Archive(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH)) as archive:
             sources = sources_for(archive, region, None)
-        finally:
-            archive.close()
         spider = super().from_crawler(crawler, *args, sources=sources, **kwargs)
         spider.region = region
         return spider

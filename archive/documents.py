@@ -1,12 +1,20 @@
-"""Parsing one fetched document, in a worker process: the bytes as they came, named as served."""
+"""A fetched document into its report: the one path of the crawl and of ``nianbao reparse``.
+
+The crawl parses the bytes as they came; a re-parse parses the same bytes again from the
+archive. Both name them the same way and refuse the same error pages, so a re-parse stores
+what a fresh crawl of the same bytes would store.
+"""
 
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from parsers import ParseError, parse_bytes
 from parsers.sniff import detect_format
+
+Parse = Callable[[bytes, str], dict]
 
 _FILE_EXTENSIONS = frozenset({".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx"})
 
@@ -15,21 +23,25 @@ class ErrorPage(ParseError):
     """A link to a file answered with a web page (an error or login page served as 200)."""
 
 
-def document_name(url: str, filename: str | None) -> str:
-    """The name whose extension hints the format: the served file name, else the URL's."""
+def document_name(url: str, filename: str | None = None) -> str:
+    """The name whose extension hints the format: the served file name, else the URL's last
+    segment (a directory URL is its index page)."""
     if filename:
         return filename
     return posixpath.basename(unquote(urlsplit(url).path)) or "index.html"
 
 
-def parse_document(body: bytes, name: str, content_type: str | None = None) -> dict | ParseError:
-    """The report in the bytes, or the ParseError saying why there is none (never raises)."""
+def read_document(url: str, body: bytes, filename: str | None = None,
+                  parse: Parse = parse_bytes) -> dict | ParseError:
+    """The report in a document's bytes, or the ParseError saying why there is none (never
+    raises: one bad document must not stop a crawl or a re-parse)."""
+    name = document_name(url, filename)
     try:
         _refuse_error_page(body, name)
-        return parse_bytes(body, name)
+        return parse(body, name)
     except ParseError as error:
         return error
-    except Exception as error:  # a parser bug must not stop the crawl
+    except Exception as error:  # a parser bug
         return ParseError(f"internal parser error ({type(error).__name__}: {error})")
 
 
