@@ -329,3 +329,34 @@ def test_streamed_csv_asks_for_pages_of_the_largest_size():
 def test_csv_page_keeps_the_size_asked_for():
     assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on&_size=2") == b"_stream=on&_size=2"
     assert _scope_seen_by_datasette("/archive/report_summary.csv", b"") == b""
+
+
+# Another database in the same Datasette (the plugin is installed for every one)
+
+@pytest.fixture(scope="module")
+def beside(archive_path, tmp_path_factory):
+    """Our archive and an unrelated database with its own search index, in one Datasette."""
+    import sqlite_utils
+    from datasette.database import Database
+
+    path = tmp_path_factory.mktemp("other") / "other.db"
+    other = sqlite_utils.Database(path)
+    other["notes"].insert_all([{"id": 1, "body": "行政复议 决定书"}, {"id": 2, "body": "行政 诉讼"}], pk="id")
+    other["notes"].enable_fts(["body"])
+    other.close()
+    ds = datasette(archive_path)
+    ds.add_database(Database(ds, path=str(path)), name="other")
+    return ds
+
+
+def test_another_database_keeps_datasettes_own_search(beside):
+    assert [row["id"] for row in rows(beside, "/other/notes.json?_search=行政复议")] == [1]
+    assert [row["agency"] for row in rows(beside, "/archive/reports.json?_search=复议")] == ["白山市浑江区教育局"]
+
+
+def test_another_databases_pages_do_not_get_the_stylesheet(beside):
+    assert 'href="/-/nianbao.css"' not in get(beside, "/other/notes").text
+
+
+def test_another_databases_csv_keeps_datasettes_page_size():
+    assert _scope_seen_by_datasette("/other/notes.csv", b"_stream=on") == b"_stream=on"
