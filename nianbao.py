@@ -6,15 +6,43 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import click
 
-from archive import DEFAULT_PATH as DEFAULT_DB
-from parsers import ParseError, parse_files
-
 if TYPE_CHECKING:
     from archive import Archive
+
+
+def _parent() -> str:
+    """Where nianbao's packages are: top-level beside this file when it runs from the source
+    tree (the design card's layout), under ``_nianbao`` when nianbao is installed, so that
+    another project's ``archive`` or ``parsers`` is never taken for ours (pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    on_path = any(Path(entry or ".").resolve() == here for entry in sys.path)
+    return "" if on_path and (here / "archive" / "siblings.py").is_file() else "_nianbao."
+
+
+PARENT = _parent()
+
+
+def package(name: str) -> ModuleType:
+    """One of nianbao's packages or modules by its name in the source tree ("crawler.runner")."""
+    return import_module(PARENT + name)
+
+
+def __getattr__(name: str) -> object:
+    # The Datasette plugin, loaded by its entry point only when Datasette asks for it.
+    if name == "datasette_plugin":
+        return package("archive.plugin")
+    raise AttributeError(name)
+
+
+parsers = package("parsers")
+DEFAULT_DB = package("archive").DEFAULT_PATH
 
 
 @click.group()
@@ -30,8 +58,8 @@ def cli() -> None:
 def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
     """Parse report files (HTML, PDF, DOCX, DOC, WPS, OFD, text) into the official tables."""
     failed = 0
-    for path, result in zip(files, parse_files(list(files), workers=workers)):
-        if isinstance(result, ParseError):
+    for path, result in zip(files, parsers.parse_files(list(files), workers=workers)):
+        if isinstance(result, parsers.ParseError):
             failed += 1
             click.echo(f"{path}: {_one_line(str(result))}", err=True)
         elif as_json:
@@ -52,13 +80,13 @@ db_option = click.option("--db", default=DEFAULT_DB, show_default=True, help="Th
               help="Override a Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
 def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ...]) -> None:
     """Crawl portals for annual reports into the versioned archive."""
-    from crawler.runner import CrawlSetupError, crawl as run_crawl
+    runner = package("crawler.runner")
 
     if bool(region) == bool(url):
         raise click.UsageError("give exactly one of --region and --url")
     try:
-        result = run_crawl(db, region=region, url=url, overrides=_settings(overrides))
-    except CrawlSetupError as error:
+        result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides))
+    except runner.CrawlSetupError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     for site in result.sites:
@@ -90,12 +118,12 @@ def sources() -> None:
 @db_option
 def sources_import(file: str, db: str) -> None:
     """Import a portal list (website-gov.xlsx or county_portals_with_adcode.csv shape)."""
-    from crawler.sources import SourceListError, import_sources
+    registry = package("crawler.sources")
 
     with _archive(db) as archive:
         try:
-            result = import_sources(archive, file)
-        except SourceListError as error:
+            result = registry.import_sources(archive, file)
+        except registry.SourceListError as error:
             click.echo(_one_line(str(error)), err=True)
             sys.exit(1)
     click.echo(f"{file}: {result.added} added, {result.updated} updated, "
@@ -107,12 +135,12 @@ def sources_import(file: str, db: str) -> None:
 @db_option
 def sources_list(region: str | None, db: str) -> None:
     """Show the portals in the registry, or in one region."""
-    from crawler.sources import RegionError, find_sources, format_sources
+    registry = package("crawler.sources")
 
     with _archive(db) as archive:
         try:
-            click.echo(format_sources(find_sources(archive, region)))
-        except RegionError as error:
+            click.echo(registry.format_sources(registry.find_sources(archive, region)))
+        except registry.RegionError as error:
             click.echo(f"error: {_one_line(str(error))}", err=True)
             sys.exit(1)
 
@@ -121,10 +149,9 @@ def sources_list(region: str | None, db: str) -> None:
 @db_option
 def reparse(db: str) -> None:
     """Parse the stored bytes again with this parser; record versions only where results changed."""
-    from archive.reparse import reparse as run_reparse
 
     with _archive(db, create=False) as archive:
-        counts = run_reparse(archive)
+        counts = package("archive.reparse").reparse(archive)
     click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
 
 
@@ -133,10 +160,10 @@ def reparse(db: str) -> None:
 @click.option("--limit", default=5, show_default=True, help="How many recent runs to show.")
 def status(db: str, limit: int) -> None:
     """The latest crawl runs, and any site that gave fewer reports than before."""
-    from archive.status import format_status, status as archive_status
+    report = package("archive.status")
 
     with _archive(db, create=False) as archive:
-        click.echo(format_status(archive_status(archive, limit=limit)))
+        click.echo(report.format_status(report.status(archive, limit=limit)))
 
 
 @cli.command()
@@ -147,7 +174,7 @@ def status(db: str, limit: int) -> None:
 @click.option("--xlsx", "xlsx_file", metavar="FILE", help="Write an Excel workbook to FILE.")
 def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
     """Export one public table or view to CSV or xlsx."""
-    from archive.export import CELL_CHARS, ExportError, export_csv, export_xlsx
+    export = package("archive.export")
 
     if bool(csv_file) == bool(xlsx_file):
         raise click.UsageError("give exactly one of --csv and --xlsx")
@@ -156,14 +183,15 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
     out = csv_file or xlsx_file
     with _archive(db, create=False) as archive:
         try:
-            done = export_csv(archive.db, table, out, excel=excel) if csv_file else export_xlsx(archive.db, table, out)
-        except ExportError as error:
+            done = (export.export_csv(archive.db, table, out, excel=excel) if csv_file
+                    else export.export_xlsx(archive.db, table, out))
+        except export.ExportError as error:
             click.echo(f"error: {_one_line(str(error))}", err=True)
             sys.exit(1)
     sheets = f" on {done.sheets} sheets" if done.sheets > 1 else ""
     click.echo(f"{table}: {done.rows} rows{sheets} → {out}")
     if done.cut or done.cleaned:
-        click.echo(f"warning: {done.cut} cells cut to Excel's {CELL_CHARS:,} characters, {done.cleaned} cleaned of "
+        click.echo(f"warning: {done.cut} cells cut to Excel's {export.CELL_CHARS:,} characters, {done.cleaned} cleaned of "
                    "control characters Excel refuses; the CSV export keeps them whole", err=True)
 
 
@@ -176,15 +204,15 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
                    "and the file is never opened for writing.")
 def serve(db: str, host: str, port: int, immutable: bool) -> None:
     """Browse, facet, search and download the archive in Datasette (read-only)."""
-    from archive.publish import PublishError, datasette, serve as serve_archive
+    publish = package("archive.publish")
 
     try:
-        ds = datasette(db, immutable=immutable)
-    except PublishError as error:
+        ds = publish.datasette(db, immutable=immutable)
+    except publish.PublishError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     click.echo(f"Serving {db} at http://{host}:{port}/", err=True)
-    serve_archive(ds, host=host, port=port)
+    publish.serve(ds, host=host, port=port)
 
 
 @cli.command()
@@ -193,11 +221,11 @@ def serve(db: str, host: str, port: int, immutable: bool) -> None:
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 def demo(db: str, host: str, port: int) -> None:
     """The bundled sample portal on 127.0.0.1, crawled into an archive, then served in Datasette."""
-    from crawler.demo import DemoError, demo as run_demo
+    sample = package("crawler.demo")
 
     try:
-        run_demo(db, host=host, port=port, say=click.echo)
-    except DemoError as error:
+        sample.demo(db, host=host, port=port, say=click.echo)
+    except sample.DemoError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
 
@@ -206,11 +234,10 @@ def demo(db: str, host: str, port: int) -> None:
 def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
     """The archive at ``db``, closed afterwards; one line and exit 1 when it cannot be opened
     (``create=False``: when it does not exist)."""
-    from archive import Archive, ArchiveError
-
+    store = package("archive")
     try:
-        archive = Archive(db, create=create)
-    except ArchiveError as error:
+        archive = store.Archive(db, create=create)
+    except store.ArchiveError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     with archive:

@@ -11,8 +11,7 @@ import posixpath
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from parsers import ParseError, parse_bytes
-from parsers.sniff import detect_format
+from .siblings import ParseError, detect_format, parse_bytes
 
 Parse = Callable[[bytes, str], dict]
 

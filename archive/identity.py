@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from parsers.regions import mentions, resolve
+from .siblings import mentions, resolve
 
 REGION_KEYS = ("province", "city", "county", "adcode")
 

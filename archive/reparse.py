@@ -3,14 +3,12 @@ re-crawl, and only reports whose content actually changes get a new version."""
 
 from __future__ import annotations
 
-import parsers
-from parsers import NotAReport, ParseError
-
 from .documents import Parse, read_document
+from .siblings import NotAReport, ParseError, parse_bytes
 from .store import Archive
 
 
-def reparse(archive: Archive, parse: Parse = parsers.parse_bytes, run: int | None = None) -> dict:
+def reparse(archive: Archive, parse: Parse = parse_bytes, run: int | None = None) -> dict:
     """Counts: documents with stored bytes, reparsed (as reports), changed (new versions), failed."""
     counts = {"documents": 0, "reparsed": 0, "changed": 0, "failed": 0}
     for url, report_id in archive.documents():

@@ -19,13 +19,12 @@ from pathlib import Path
 
 import sqlite_utils
 
-from parsers import PARSER_VERSION
-
 from . import sources as registry
 from . import summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
+from .siblings import PARSER_VERSION
 from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.

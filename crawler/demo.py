@@ -51,7 +51,9 @@ class DemoCrawl:
 
 def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PORT, say: Say = say_to_stdout) -> None:
     """Serve the sample portal, crawl it into ``db``, then serve ``db`` with Datasette until Ctrl-C."""
-    from archive.publish import PublishError, datasette, serve
+    from .siblings import sibling
+
+    publish = sibling("archive.publish")
 
     ensure_port_free(host, port)  # before the crawl: a taken port should fail in a second, not after it
     crawled = crawl_sample_portal(db, say=say)
@@ -59,10 +61,10 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
     say(f"crawled: {crawled.reports_found} reports ({crawled.reports_new} new, {crawled.reports_changed} changed), "
         f"run {crawled.run}; {db} holds {crawled.reports_in_archive} reports")
     try:
-        ds = datasette(db)
+        ds = publish.datasette(db)
         announce_when_listening(host, port, f"Open {browser_url(host, port)} (Ctrl-C to stop)", say)
-        serve(ds, host=host, port=port)
-    except PublishError as error:
+        publish.serve(ds, host=host, port=port)
+    except publish.PublishError as error:
         raise DemoError(str(error)) from None
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: how the demo ends; the server has shut down cleanly
         pass
@@ -70,9 +72,9 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
 
 def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCrawl:
     """Serve the sample portal on a free loopback port for as long as the real crawl of it takes."""
-    from archive import ArchiveError
-    from crawler.runner import CrawlSetupError, crawl
-    from crawler.sampleportal.server import serve as serve_portal
+    from .runner import CrawlSetupError, crawl
+    from .sampleportal.server import serve as serve_portal
+    from .siblings import ArchiveError
 
     with serve_portal("state1", port=0, host="127.0.0.1") as portal:
         say(f"sample portal (浑江区人民政府) served at {portal.url}/")
@@ -86,7 +88,7 @@ def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCraw
 
 def finished_crawl(db: str | Path, portal_url: str, run: int) -> DemoCrawl:
     """The run's counts, or a DemoError when it stopped early (Ctrl-C) or found no report."""
-    from archive import Archive
+    from .siblings import Archive
 
     with Archive(db) as archive:
         counts, in_archive = archive.run(run), archive.live_reports()

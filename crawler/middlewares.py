@@ -16,8 +16,7 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
-from archive import DEFAULT_PATH, Archive
-from parsers.html import page_encoding
+from .siblings import DEFAULT_PATH, Archive, page_encoding
 
 
 def site_of(url_or_request: str | Request) -> str:

@@ -19,9 +19,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
-from archive import DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, read_document
-from crawler.items import CrawlError, SiteLedger
-from parsers import NotAReport, ParseError, ScannedDocument
+from .items import CrawlError, SiteLedger
+from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, NotAReport, ParseError, ScannedDocument,
+                       read_document)
 
 
 class ArchivePipeline:

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive import Archive
+from .siblings import Archive
 
 
 class CrawlSetupError(Exception):
@@ -28,7 +28,7 @@ class CrawlResult:
 
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule(f"{__package__}.settings", priority="project")
     settings.set("LOG_LEVEL", "WARNING", priority="project")
     settings.set("NIANBAO_DB", db, priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")
@@ -36,7 +36,7 @@ def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings
 
 
 def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
-    from crawler.sources import RegionError, find_sources, normalise_url
+    from .sources import RegionError, find_sources, normalise_url
 
     if url:
         if not url.startswith(("http://", "https://")):

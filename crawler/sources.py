@@ -14,9 +14,8 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archive import Archive, ImportResult
-
 from .regions import Region, RegionError, level_of, locate, region_for_code, resolve_region
+from .siblings import Archive, ImportResult
 
 # Header names of both shapes, mapped to ours. The Chinese ones are website-gov.xlsx's.
 _COLUMNS = {

@@ -32,7 +32,7 @@ class ListPage:
 
 
 # The adapters import the classes above, so they are imported after them.
-from crawler.listpages import epoint, hanweb, pager, trs  # noqa: E402
+from . import epoint, hanweb, pager, trs  # noqa: E402
 
 ADAPTERS: tuple = (trs, hanweb, epoint, pager)
 

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.listpages import Follow, ListPage
-from crawler.listpages.pager import (absolute, base_url, collapse, main_list_links, page_count_from_text,
+from . import Follow, ListPage
+from .pager import (absolute, base_url, collapse, main_list_links, page_count_from_text,
                                      parse, with_param)
 
 CMS = "epoint"

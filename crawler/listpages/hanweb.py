@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
-from crawler.listpages import Follow, Link, ListPage
-from crawler.listpages.pager import links_in, main_list_links, parse
+from . import Follow, Link, ListPage
+from .pager import links_in, main_list_links, parse
 
 CMS = "hanweb"
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"

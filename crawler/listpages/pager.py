@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
-from crawler.listpages import Follow, Link, ListPage
+from . import Follow, Link, ListPage
 
 CMS = "pager"
 

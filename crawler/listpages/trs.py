@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from crawler.listpages import Follow, ListPage
-from crawler.listpages.pager import entries, parse
+from . import Follow, ListPage
+from .pager import entries, parse
 
 CMS = "trs"
 

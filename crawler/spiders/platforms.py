@@ -6,7 +6,7 @@ can schedule them by name.
 
 from __future__ import annotations
 
-from crawler.spiders.portal import PortalSpider
+from .portal import PortalSpider
 
 
 class TrsSpider(PortalSpider):

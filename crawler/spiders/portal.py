@@ -17,13 +17,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from archive import Fetched
-from crawler import discovery, recognise
-from crawler.failures import BLOCKING_STATUSES, classify
-from crawler.items import CrawlError, SiteLedger
-from crawler.listpages import Follow, ListPage, read_list_page
-from crawler.middlewares import site_of
-from parsers.regions import find_region
+from .. import discovery, recognise
+from ..failures import BLOCKING_STATUSES, classify
+from ..items import CrawlError, SiteLedger
+from ..listpages import Follow, ListPage, read_list_page
+from ..middlewares import site_of
+from ..siblings import Fetched, find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
@@ -48,8 +47,8 @@ class PortalSpider(scrapy.Spider):
         """`-a region=白山市` (as scrapyd jobs give it) takes the portals from the archive's registry."""
         if region is None:
             return super().from_crawler(crawler, *args, **kwargs)
-        from archive import DEFAULT_PATH, Archive
-        from crawler.runner import sources_for
+        from ..runner import sources_for
+        from ..siblings import DEFAULT_PATH, Archive
 
         with Archive(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH)) as archive:
             sources = sources_for(archive, region, None)
