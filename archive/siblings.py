@@ -17,7 +17,7 @@ _SOURCES = ("parsers", "parsers.sniff", "parsers.regions")
 
 if TYPE_CHECKING:
     from parsers import *  # noqa: F403
-    from parsers.regions import mentions, resolve  # noqa: F401
+    from parsers.regions import place_level  # noqa: F401
     from parsers.sniff import detect_format  # noqa: F401
 
 

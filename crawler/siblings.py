@@ -13,7 +13,8 @@ if TYPE_CHECKING:
     from archive import *  # noqa: F403
     from parsers import *  # noqa: F403
     from parsers.html import page_encoding  # noqa: F401
-    from parsers.regions import find_region  # noqa: F401
+    from parsers.regions import (Region, RegionError, find_region, level_of, locate,  # noqa: F401
+                                 region_for_code, resolve_region)
 
 
 _archive_siblings = import_module(f"{PARENT}archive.siblings")

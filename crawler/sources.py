@@ -14,8 +14,7 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .regions import Region, RegionError, level_of, locate, region_for_code, resolve_region
-from .siblings import Archive, ImportResult
+from .siblings import Archive, ImportResult, Region, RegionError, level_of, locate, region_for_code, resolve_region
 
 # Header names of both shapes, mapped to ours. The Chinese ones are website-gov.xlsx's.
 _COLUMNS = {

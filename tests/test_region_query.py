@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from archive import Archive
-from crawler.regions import Region, RegionError, locate, resolve_region
+from parsers.regions import Region, RegionError, locate, resolve_region
 from crawler.sources import find_sources, import_sources
 from tests.conftest import SHARED
 
