@@ -15,6 +15,7 @@ import click
 
 if TYPE_CHECKING:
     from archive import Archive
+    from parsers import Report
 
 
 def _parent() -> str:
@@ -63,7 +64,7 @@ def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
             failed += 1
             click.echo(f"{path}: {_one_line(str(result))}", err=True)
         elif as_json:
-            click.echo(json.dumps(result, ensure_ascii=False))
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
             click.echo(summary(result))
     sys.exit(1 if failed else 0)
@@ -248,23 +249,22 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def summary(report: dict) -> str:
+def summary(report: Report) -> str:
     """A few readable lines: who, which year, which format, the totals, the failing checks."""
-    lines = [f"{report['file']}: {report['agency'] or '(agency unknown)'} {report['year'] or '(year unknown)'}"
-             f", {report['template'] or 'no'} format, {report['format']}"]
-    requests, appeals = report["requests"], report["appeals"]
-    if requests:
-        new, carried_over, handled, carried_forward = (
-            requests.get(key, {}).get("total") for key in ("new", "carried_over", "total", "carried_forward"))
+    lines = [f"{report.file}: {report.agency or '(agency unknown)'} {report.year or '(year unknown)'}"
+             f", {report.template or 'no'} format, {report.format}"]
+    if report.requests:
+        new, carried_over, handled, carried_forward = (report.requests.get(key, {}).get("total")
+                                                       for key in ("new", "carried_over", "total", "carried_forward"))
         lines.append(f"  requests: {new} new, {carried_over} carried over, "
                      f"{handled} handled, {carried_forward} carried forward")
-    if appeals:
-        lines.append("  appeals: " + ", ".join(f"{group} {row['total']}" for group, row in appeals.items()))
-    failing = [check for check in report["checks"] if not check["ok"]]
-    if report["checks"]:
-        lines.append(f"  checks: {len(report['checks']) - len(failing)} of {len(report['checks'])} hold")
-    lines += [f"  FAILS {check['rule']}: {check['detail']}" for check in failing]
-    lines += [f"  warning: {warning}" for warning in report["warnings"]]
+    if report.appeals:
+        lines.append("  appeals: " + ", ".join(f"{group} {row['total']}" for group, row in report.appeals.items()))
+    failing = [check for check in report.checks if not check.ok]
+    if report.checks:
+        lines.append(f"  checks: {len(report.checks) - len(failing)} of {len(report.checks)} hold")
+    lines += [f"  FAILS {check.rule}: {check.detail}" for check in failing]
+    lines += [f"  warning: {warning}" for warning in report.warnings]
     return "\n".join(lines)
 
 

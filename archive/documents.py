@@ -11,9 +11,9 @@ import posixpath
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from .siblings import ParseError, detect_format, parse_bytes
+from .siblings import ParseError, Report, detect_format, parse_bytes
 
-Parse = Callable[[bytes, str], dict]
+Parse = Callable[[bytes, str], Report]
 
 _FILE_EXTENSIONS = frozenset({".pdf", ".doc", ".docx", ".wps", ".ofd", ".xls", ".xlsx"})
 
@@ -31,7 +31,7 @@ def document_name(url: str, filename: str | None = None) -> str:
 
 
 def read_document(url: str, body: bytes, filename: str | None = None,
-                  parse: Parse = parse_bytes) -> dict | ParseError:
+                  parse: Parse = parse_bytes) -> Report | ParseError:
     """The report in a document's bytes, or the ParseError saying why there is none (never
     raises: one bad document must not stop a crawl or a re-parse)."""
     name = document_name(url, filename)

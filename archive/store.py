@@ -13,7 +13,7 @@ import sqlite3
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from . import summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
-from .siblings import PARSER_VERSION
+from .siblings import PARSER_VERSION, Report
 from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
@@ -225,14 +225,14 @@ class Archive:
 
     # One fetch
 
-    def store(self, run: int, fetched: Fetched, parsed: dict | BaseException | None) -> Stored:
+    def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None) -> Stored:
         with self.db.atomic():
             before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
             capture_id, sha256, document = self._capture(run, fetched, before)
             report_id, report = (before or {}).get("report_id"), None
             if isinstance(parsed, BaseException):
                 report_id = None
-            elif isinstance(parsed, dict):
+            elif parsed is not None:
                 origin = _Origin(capture_id, fetched.url, fetched.fetched_at, fetched.region,
                                  fetched.source_id)
                 report_id, report = self._record(run, origin, parsed)
@@ -295,7 +295,7 @@ class Archive:
             return None
         return zlib.decompress(row["content"]) if row["compression"] == "zlib" else row["content"]
 
-    def file_parse(self, run: int | None, capture_id: int, parsed: dict) -> tuple[int, str]:
+    def file_parse(self, run: int | None, capture_id: int, parsed: Report) -> tuple[int, str]:
         """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
         with self.db.atomic():
             capture = self._one("SELECT * FROM captures WHERE id = ?", [capture_id])
@@ -308,11 +308,11 @@ class Archive:
 
     # Reports and versions
 
-    def _record(self, run: int | None, origin: _Origin, parsed: dict) -> tuple[int, str]:
+    def _record(self, run: int | None, origin: _Origin, parsed: Report) -> tuple[int, str]:
         """File a parse under its body and year: a new report, a new version, or nothing new."""
-        region = region_of(origin.region, parsed.get("region"))
-        key = body_key(parsed.get("agency"), region)
-        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.get("year")])
+        region = region_of(origin.region, asdict(parsed.region))
+        key = body_key(parsed.agency, region)
+        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
         digest = content_hash(parsed)
         if found is None:
             report_id = self._new_report(key, origin, parsed)
@@ -324,7 +324,7 @@ class Archive:
             report_id, state = found["id"], "changed"
             previous = self._version(report_id, found["version"])
             self._add_version(run, report_id, found["version"], origin, parsed, digest, region,
-                              json.loads(previous["parsed"]))
+                              _stored(previous))
         self._note_source(report_id, origin, parsed, digest)
         return report_id, state
 
@@ -333,7 +333,7 @@ class Archive:
                          "ON c.id = v.capture WHERE v.report_id = ? AND v.version = ?",
                          [report_id, version])
 
-    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: dict, digest: str) -> bool:
+    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: Report, digest: str) -> bool:
         current = self._version(report_id, version)
         if current["content_hash"] == digest:
             return True
@@ -343,27 +343,27 @@ class Archive:
             return True  # this source's bytes changed, its content did not
         # Another source of the same figures (the PDF beside the HTML page) is a source, not a
         # version; the source that made the current version always versions its changes.
-        return url != current["url"] and same_report_elsewhere(parsed, json.loads(current["parsed"]))
+        return url != current["url"] and same_report_elsewhere(parsed, _stored(current))
 
-    def _new_report(self, key: str, origin: _Origin, parsed: dict) -> int:
-        row = {"body_key": key, "year": parsed.get("year"), "url": origin.url,
+    def _new_report(self, key: str, origin: _Origin, parsed: Report) -> int:
+        row = {"body_key": key, "year": parsed.year, "url": origin.url,
                "first_seen": origin.fetched_at, "version": 0, "gone": 0}
         return _insert(self.db, "reports", row)
 
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
-                     parsed: dict, digest: str, region: dict, previous: dict | None) -> None:
+                     parsed: Report, digest: str, region: dict, previous: Report | None) -> None:
         version = previous_version + 1
         _insert(self.db, "report_versions", {
             "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
-            "created_at": now(), "parser_version": parsed.get("parser_version") or PARSER_VERSION,
-            "content_hash": digest, "consistent": _flag(parsed.get("consistent")),
+            "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
+            "content_hash": digest, "consistent": _flag(parsed.consistent),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text": summary.text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
+            "text": summary.text(parsed), "parsed": json.dumps(parsed.to_json(), ensure_ascii=False)})
         self._replace_facts(report_id, version, parsed, region, first=previous is None)
         _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
         summary.follow(self.db, report_id, parsed, previous)
 
-    def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict, first: bool) -> None:
+    def _replace_facts(self, report_id: int, version: int, parsed: Report, region: dict, first: bool) -> None:
         # The previous version's rows stay, marked as history. "+current" keeps SQLite on the
         # report's index: the index on current matches nearly every row and grew each update
         # with the archive (35 ms at 160k rows, against 0.5 ms).
@@ -374,13 +374,13 @@ class Archive:
             if rows:
                 _insert_rows(self.db, table, rows)
 
-    def _note_source(self, report_id: int, origin: _Origin, parsed: dict, digest: str) -> None:
+    def _note_source(self, report_id: int, origin: _Origin, parsed: Report, digest: str) -> None:
         self.db.execute("""
             INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
                 content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
-            [report_id, origin.url, parsed.get("format"), origin.fetched_at, digest, origin.capture_id])
+            [report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id])
 
     # Documents that vanished
 
@@ -446,13 +446,18 @@ def _update(db: sqlite_utils.Database, table: str, pk: int, values: dict) -> Non
     db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), pk])
 
 
-def _current_values(parsed: dict, region: dict, version: int, origin: _Origin) -> dict:
+def _stored(version: dict) -> Report:
+    """The report a report_versions row holds."""
+    return Report.from_json(json.loads(version["parsed"]))
+
+
+def _current_values(parsed: Report, region: dict, version: int, origin: _Origin) -> dict:
     """The reports row's view of its current version."""
     values = {
-        "agency": parsed.get("agency"), "level": level(parsed.get("agency"), region),
-        "template": parsed.get("template"), "title": parsed.get("title"),
-        "published": parsed.get("published"), "format": parsed.get("format"),
-        "consistent": _flag(parsed.get("consistent")), "version": version,
+        "agency": parsed.agency, "level": level(parsed.agency, region),
+        "template": parsed.template, "title": parsed.title,
+        "published": parsed.published, "format": parsed.format,
+        "consistent": _flag(parsed.consistent), "version": version,
         "last_changed": origin.fetched_at,
         **{key: region.get(key) for key in ("province", "city", "county", "adcode")},
     }

@@ -20,8 +20,8 @@ from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
 from .items import CrawlError, SiteLedger
-from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, NotAReport, ParseError, ScannedDocument,
-                       read_document)
+from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, NotAReport, ParseError, Report,
+                       ScannedDocument, read_document)
 
 
 class ArchivePipeline:
@@ -89,12 +89,12 @@ class ArchivePipeline:
         last = self.archive.last_capture(fetched.url)
         return last is None or last.get("sha256") != hashlib.sha256(fetched.body).hexdigest()
 
-    async def _parse(self, fetched: Fetched) -> dict | ParseError:
+    async def _parse(self, fetched: Fetched) -> Report | ParseError:
         assert self.pool is not None
         future = self.pool.submit(read_document, fetched.url, fetched.body, fetched.filename)
         return await asyncio.wrap_future(future)
 
-    def _file(self, fetched: Fetched, parsed: dict | ParseError | None) -> None:
+    def _file(self, fetched: Fetched, parsed: Report | ParseError | None) -> None:
         with self.batch.document():
             stored = self.archive.store(self.run, fetched, parsed)
         self.documents_by_site[fetched.site] += 1

@@ -14,6 +14,7 @@ import pytest
 
 from archive import Archive, ErrorPage, Fetched, document_name, read_document, reparse
 from crawler.sampleportal.server import serve
+from parsers import Report
 
 from .conftest import SHARED
 
@@ -57,7 +58,7 @@ def captures(tmp_path_factory) -> list[Fetched]:
                         *FAST], check=True, capture_output=True, timeout=300)
     with Archive(db) as archive:
         fetched = [_fetched(archive, row) for row in archive.db.query("SELECT * FROM captures ORDER BY url")]
-    page = next(f for f in fetched if f.url.endswith(".html") and isinstance(read_document(f.url, f.body), dict))
+    page = next(f for f in fetched if f.url.endswith(".html") and isinstance(read_document(f.url, f.body), Report))
     site = fetched[0].site
     fetched.append(Fetched(f"{site}/nb/2023/", 200, page.body, page.headers, page.fetched_at, site))
     fetched.append(Fetched(f"{site}/nb/2023/report.pdf", 200, page.body, page.headers, page.fetched_at, site))

@@ -169,14 +169,14 @@ def test_short_word_query_finds_reports_by_word(ds):
 
 def test_search_follows_the_current_version(tmp_path, shared):
     from archive import Archive, Fetched
-    from parsers import parse_file
+    from parsers import Report, parse_file
 
     archive = Archive(tmp_path / "archive.db")
     run = archive.start_run()
-    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021), "甲镇人民政府", 2022,
-                                publishing.Figures(prose="本年度收到行政复议申请。"))
+    report = Report.from_json(publishing.rewrite(parse_file(shared / publishing.SEED_2021).to_json(), "甲镇人民政府",
+                                                 2022, publishing.Figures(prose="本年度收到行政复议申请。")))
     for body, prose in ((b"v1", "本年度收到行政复议申请。"), (b"v2", "本年度未收到任何申请。")):
-        report["sections"]["overview"] = prose
+        report.sections.overview = prose
         archive.store(run, Fetched("http://a.example/r.html", 200, body, {}, "2026-11-30T00:00:00", "http://a.example"), report)
     archive.close()
     assert rows(datasette(tmp_path / "archive.db"), "/archive/reports.json?_search=复议") == []
@@ -257,13 +257,13 @@ def test_sqlite_file_that_is_not_an_archive_is_refused(tmp_path):
 
 def test_immutable_archive_includes_writes_still_in_the_log(tmp_path, shared):
     from archive import Archive, Fetched
-    from parsers import parse_file
+    from parsers import Report, parse_file
 
     writer = Archive(tmp_path / "archive.db")
     writer.db.execute("PRAGMA wal_autocheckpoint = 0")
-    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021), "甲镇人民政府", 2022, publishing.Figures())
+    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021).to_json(), "甲镇人民政府", 2022, publishing.Figures())
     writer.store(writer.start_run(), Fetched("http://a.example/r.html", 200, b"v1", {}, "2026-11-30T00:00:00",
-                                             "http://a.example"), report)
+                                             "http://a.example"), Report.from_json(report))
     assert (tmp_path / "archive.db-wal").stat().st_size > 0
     try:
         assert [row["agency"] for row in rows(datasette(tmp_path / "archive.db", immutable=True),
