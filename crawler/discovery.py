@@ -6,7 +6,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from .listpages import Link
-from .listpages.pager import absolute, base_url, parse, same_host, title_of
+from .listpages.links import absolute, base_url, parse, same_host, title_of
 from .recognise import is_report_column
 
 _COLUMN_NAMES = ("政府信息公开年报", "政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开年报")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urljoin, urlsplit
 import lxml.html
 
 from .listpages import Link
-from .listpages.pager import absolute, base_url, parse, title_of
+from .listpages.links import absolute, base_url, parse, title_of
 
 # ---------------------------------------------------------------- titles
 

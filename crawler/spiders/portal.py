@@ -1,7 +1,8 @@
 """The portal spider: from a portal's home page (or its report column) to every report on it.
 
-One spider serves every portal; the CMS adapters in `crawler.listpages` read the list pages.
-Platform spiders (`trs`, `hanweb`, ...) are this spider started with a CMS the registry knows.
+One spider serves every portal. Its list pages are read by the platform registry
+(`crawler.listpages`): first by the reader of the platform the source registry records for the
+portal (its `cms`), else by whichever platform recognises the page.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
-    # The list-page adapter to try first; None lets each page choose (generic discovery).
+    # The platform to try first for every portal (`-a cms=trs`); a portal's own entry in the
+    # source registry beats it. None lets each page choose.
     cms: str | None = None
 
     def __init__(self, url: str | None = None, sources: str | list[dict] | None = None,
