@@ -217,7 +217,7 @@ def serve(db: str, host: str, port: int, immutable: bool) -> None:
 
 
 @cli.command()
-@click.option("--db", default="nianbao-demo.db", show_default=True, help="The demo's archive (SQLite file).")
+@click.option("--db", default=package("crawler.demo").DEMO_DB, show_default=True, help="The demo's archive (SQLite file).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the archive on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 def demo(db: str, host: str, port: int) -> None:
