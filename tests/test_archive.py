@@ -12,6 +12,9 @@ import time
 import zlib
 from pathlib import Path
 
+import pytest
+
+from archive import Archive, ArchiveError
 from parsers import NotAReport, Place, Report
 
 SEED = "seeds/003_a5add6b12b1138ca.txt"           # 兰西县兰河乡人民政府 2020, 2019 format
@@ -80,6 +83,67 @@ def test_last_capture_is_newest_with_a_body(archive, run, fetch):
     last = archive.last_capture("http://portal.example/a.txt")
     assert last["etag"] == '"e1"' and last["not_modified"] == 0
     assert archive.last_capture("http://portal.example/unknown") is None
+
+
+# What the crawler reads, through the archive's own methods
+
+def test_validators_and_last_body_are_those_of_the_last_capture_with_a_body(archive, run, fetch):
+    url = "http://portal.example/a.pdf"
+    headers = {"etag": '"e1"', "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT", "content-type": "application/pdf"}
+    archive.store(run, fetch(url, b"%PDF-1", headers=headers), None)
+    archive.store(run, fetch(url, status=304), None)
+    assert archive.validators(url) == ('"e1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    assert archive.last_body(url) == ("application/pdf", b"%PDF-1")
+    assert archive.validators("http://portal.example/unknown") is None and archive.last_body("http://x/") is None
+
+
+def test_a_read_only_archive_reads_what_the_writer_committed(archive, run, fetch, tmp_path):
+    archive.store(run, fetch("http://portal.example/a.txt", b"v1", headers={"etag": '"e1"'}), None)
+    with Archive(tmp_path / "archive.db", readonly=True) as reader:
+        assert reader.validators("http://portal.example/a.txt") == ('"e1"', None)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.start_run()
+
+
+def test_a_batch_commits_every_size_documents_and_on_leaving(archive, run, fetch, tmp_path):
+    with archive.batch(size=2) as batch:
+        for number in range(3):
+            with batch.document():
+                archive.store(run, fetch(f"http://portal.example/{number}.txt", b"%d" % number), None)
+            with Archive(tmp_path / "archive.db", readonly=True) as reader:
+                seen = [reader.last_capture(f"http://portal.example/{n}.txt") is not None for n in range(3)]
+            assert seen == [[False] * 3, [True, True, False], [True, True, False]][number]
+    with Archive(tmp_path / "archive.db", readonly=True) as reader:
+        assert reader.last_capture("http://portal.example/2.txt") is not None
+
+
+def test_a_run_and_its_sites(archive, run):
+    archive.record_site(run, "http://b.example", source_id=None, status="ok", pages=3, documents=2,
+                        reports_found=1, errors=0)
+    archive.record_site(run, "http://a.example", source_id=None, status="empty", pages=1, documents=0,
+                        reports_found=0, errors=0)
+    archive.finish_run(run, pages=4)
+    assert [site["site"] for site in archive.run_sites(run)] == ["http://a.example", "http://b.example"]
+    assert (archive.run(run)["status"], archive.run(run)["pages"], archive.run(run + 1)) == ("finished", 4, None)
+
+
+def test_an_archive_that_must_exist_is_named_when_missing(tmp_path):
+    with pytest.raises(ArchiveError, match="absent.db: no such archive"):
+        Archive(tmp_path / "absent.db", create=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_sqlite_is_named(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database " * 100)
+    with pytest.raises(ArchiveError, match="notes.db: file is not a database"):
+        Archive(tmp_path / "notes.db")
+
+
+def test_leaving_the_with_block_closes_the_archive(tmp_path):
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.start_run()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        archive.start_run()
 
 
 def test_not_a_report_is_captured_and_nothing_more(archive, run, fetch):
