@@ -3,9 +3,13 @@ re-crawl, and only reports whose content actually changes get a new version."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .documents import Parse, read_document
 from .siblings import NotAReport, ParseError, parse_bytes
-from .store import Archive
+
+if TYPE_CHECKING:
+    from .store import Archive
 
 
 def reparse(archive: Archive, parse: Parse = parse_bytes, run: int | None = None) -> dict:

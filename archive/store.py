@@ -212,16 +212,20 @@ class Archive:
         return self._one("SELECT * FROM captures WHERE url = ? AND not_modified = 0 "
                          "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
 
+    # Asked for every document request of a re-crawl: each in one query, of the columns it needs.
+
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """ETag and Last-Modified of the URL's last capture with a body, for a conditional request."""
-        last = self.last_capture(url)
+        last = self._one("SELECT etag, last_modified FROM captures WHERE url = ? AND not_modified = 0 "
+                         "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
         return None if last is None else (last["etag"], last["last_modified"])
 
     def last_body(self, url: str) -> tuple[str | None, bytes] | None:
         """Content type and bytes of the URL's last capture with a body (what a 304 stands for)."""
-        last = self.last_capture(url)
-        body = self.blob(last["sha256"]) if last else None
-        return None if body is None else (last["content_type"], body)
+        last = self._one("SELECT c.content_type, b.compression, b.content FROM captures c "
+                         "JOIN blobs b ON b.sha256 = c.sha256 WHERE c.url = ? AND c.not_modified = 0 "
+                         "ORDER BY c.id DESC LIMIT 1", [url])
+        return None if last is None else (last["content_type"], _decompressed(last))
 
     # One fetch
 
@@ -291,9 +295,7 @@ class Archive:
 
     def blob(self, sha256: str) -> bytes | None:
         row = self._one("SELECT compression, content FROM blobs WHERE sha256 = ?", [sha256])
-        if row is None:
-            return None
-        return zlib.decompress(row["content"]) if row["compression"] == "zlib" else row["content"]
+        return None if row is None else _decompressed(row)
 
     def file_parse(self, run: int | None, capture_id: int, parsed: Report) -> tuple[int, str]:
         """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
@@ -444,6 +446,10 @@ def _insert_sql(table: str, columns: list[str]) -> str:
 def _update(db: sqlite_utils.Database, table: str, pk: int, values: dict) -> None:
     assignments = ", ".join(f"[{column}] = ?" for column in values)
     db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), pk])
+
+
+def _decompressed(blob: dict) -> bytes:
+    return zlib.decompress(blob["content"]) if blob["compression"] == "zlib" else blob["content"]
 
 
 def _stored(version: dict) -> Report:
