@@ -4,10 +4,46 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import click
 
-from parsers import ParseError, parse_files
+if TYPE_CHECKING:
+    from archive import Archive
+    from parsers import Report
+
+
+def _parent() -> str:
+    """Where nianbao's packages are: top-level beside this file when it runs from the source
+    tree (the design card's layout), under ``_nianbao`` when nianbao is installed, so that
+    another project's ``archive`` or ``parsers`` is never taken for ours (pyproject.toml)."""
+    here = Path(__file__).resolve().parent
+    on_path = any(Path(entry or ".").resolve() == here for entry in sys.path)
+    return "" if on_path and (here / "archive" / "siblings.py").is_file() else "_nianbao."
+
+
+PARENT = _parent()
+
+
+def package(name: str) -> ModuleType:
+    """One of nianbao's packages or modules by its name in the source tree ("crawler.runner")."""
+    return import_module(PARENT + name)
+
+
+def __getattr__(name: str) -> object:
+    # The Datasette plugin, loaded by its entry point only when Datasette asks for it.
+    if name == "datasette_plugin":
+        return package("archive.plugin")
+    raise AttributeError(name)
+
+
+parsers = package("parsers")
+DEFAULT_DB = package("archive").DEFAULT_PATH
 
 
 @click.group()
@@ -23,18 +59,17 @@ def cli() -> None:
 def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
     """Parse report files (HTML, PDF, DOCX, DOC, WPS, OFD, text) into the official tables."""
     failed = 0
-    for path, result in zip(files, parse_files(list(files), workers=workers)):
-        if isinstance(result, ParseError):
+    for path, result in zip(files, parsers.parse_files(list(files), workers=workers)):
+        if isinstance(result, parsers.ParseError):
             failed += 1
             click.echo(f"{path}: {_one_line(str(result))}", err=True)
         elif as_json:
-            click.echo(json.dumps(result, ensure_ascii=False))
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False))
         else:
             click.echo(summary(result))
     sys.exit(1 if failed else 0)
 
 
-DEFAULT_DB = "archive.db"
 db_option = click.option("--db", default=DEFAULT_DB, show_default=True, help="The archive (SQLite file).")
 
 
@@ -46,13 +81,13 @@ db_option = click.option("--db", default=DEFAULT_DB, show_default=True, help="Th
               help="Override a Scrapy setting (repeatable), e.g. -s DOWNLOAD_DELAY=2.")
 def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ...]) -> None:
     """Crawl portals for annual reports into the versioned archive."""
-    from crawler.runner import CrawlSetupError, crawl as run_crawl
+    runner = package("crawler.runner")
 
     if bool(region) == bool(url):
         raise click.UsageError("give exactly one of --region and --url")
     try:
-        result = run_crawl(db, region=region, url=url, overrides=_settings(overrides))
-    except CrawlSetupError as error:
+        result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides))
+    except runner.CrawlSetupError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     for site in result.sites:
@@ -84,17 +119,14 @@ def sources() -> None:
 @db_option
 def sources_import(file: str, db: str) -> None:
     """Import a portal list (website-gov.xlsx or county_portals_with_adcode.csv shape)."""
-    from archive import Archive
-    from crawler.sources import SourceListError, import_sources
+    registry = package("crawler.sources")
 
-    archive = Archive(db)
-    try:
-        result = import_sources(archive.db, file)
-    except SourceListError as error:
-        click.echo(_one_line(str(error)), err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db) as archive:
+        try:
+            result = registry.import_sources(archive, file)
+        except registry.SourceListError as error:
+            click.echo(_one_line(str(error)), err=True)
+            sys.exit(1)
     click.echo(f"{file}: {result.added} added, {result.updated} updated, "
                f"{len(result.unresolved)} without a division code")
 
@@ -104,30 +136,23 @@ def sources_import(file: str, db: str) -> None:
 @db_option
 def sources_list(region: str | None, db: str) -> None:
     """Show the portals in the registry, or in one region."""
-    from archive import Archive
-    from crawler.sources import RegionError, find_sources, format_sources
+    registry = package("crawler.sources")
 
-    archive = Archive(db)
-    try:
-        click.echo(format_sources(find_sources(archive.db, region)))
-    except RegionError as error:
-        click.echo(f"error: {_one_line(str(error))}", err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db) as archive:
+        try:
+            click.echo(registry.format_sources(registry.find_sources(archive, region)))
+        except registry.RegionError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
 
 
 @cli.command()
 @db_option
 def reparse(db: str) -> None:
     """Parse the stored bytes again with this parser; record versions only where results changed."""
-    from archive.reparse import reparse as run_reparse
 
-    archive = _existing_archive(db)
-    try:
-        counts = run_reparse(archive)
-    finally:
-        archive.close()
+    with _archive(db, create=False) as archive:
+        counts = package("archive.reparse").reparse(archive)
     click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
 
 
@@ -136,13 +161,10 @@ def reparse(db: str) -> None:
 @click.option("--limit", default=5, show_default=True, help="How many recent runs to show.")
 def status(db: str, limit: int) -> None:
     """The latest crawl runs, and any site that gave fewer reports than before."""
-    from archive.status import format_status, status as archive_status
+    report = package("archive.status")
 
-    archive = _existing_archive(db)
-    try:
-        click.echo(format_status(archive_status(archive, limit=limit)))
-    finally:
-        archive.close()
+    with _archive(db, create=False) as archive:
+        click.echo(report.format_status(report.status(archive, limit=limit)))
 
 
 @cli.command()
@@ -153,31 +175,24 @@ def status(db: str, limit: int) -> None:
 @click.option("--xlsx", "xlsx_file", metavar="FILE", help="Write an Excel workbook to FILE.")
 def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
     """Export one public table or view to CSV or xlsx."""
-    import sqlite3
-
-    from archive.export import CELL_CHARS, ExportError, export_csv, export_xlsx
+    export = package("archive.export")
 
     if bool(csv_file) == bool(xlsx_file):
         raise click.UsageError("give exactly one of --csv and --xlsx")
     if excel and not csv_file:
         raise click.UsageError("--excel goes with --csv (an xlsx file is already Excel's own)")
-    try:
-        archive = _existing_archive(db)
-    except sqlite3.DatabaseError as error:
-        click.echo(f"error: {db}: {_one_line(str(error))}", err=True)
-        sys.exit(1)
     out = csv_file or xlsx_file
-    try:
-        done = export_csv(archive.db, table, out, excel=excel) if csv_file else export_xlsx(archive.db, table, out)
-    except ExportError as error:
-        click.echo(f"error: {_one_line(str(error))}", err=True)
-        sys.exit(1)
-    finally:
-        archive.close()
+    with _archive(db, create=False) as archive:
+        try:
+            done = (export.export_csv(archive.db, table, out, excel=excel) if csv_file
+                    else export.export_xlsx(archive.db, table, out))
+        except export.ExportError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
     sheets = f" on {done.sheets} sheets" if done.sheets > 1 else ""
     click.echo(f"{table}: {done.rows} rows{sheets} → {out}")
     if done.cut or done.cleaned:
-        click.echo(f"warning: {done.cut} cells cut to Excel's {CELL_CHARS:,} characters, {done.cleaned} cleaned of "
+        click.echo(f"warning: {done.cut} cells cut to Excel's {export.CELL_CHARS:,} characters, {done.cleaned} cleaned of "
                    "control characters Excel refuses; the CSV export keeps them whole", err=True)
 
 
@@ -190,64 +205,66 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
                    "and the file is never opened for writing.")
 def serve(db: str, host: str, port: int, immutable: bool) -> None:
     """Browse, facet, search and download the archive in Datasette (read-only)."""
-    from archive.publish import PublishError, datasette, serve as serve_archive
+    publish = package("archive.publish")
 
     try:
-        ds = datasette(db, immutable=immutable)
-    except PublishError as error:
+        ds = publish.datasette(db, immutable=immutable)
+    except publish.PublishError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     click.echo(f"Serving {db} at http://{host}:{port}/", err=True)
-    serve_archive(ds, host=host, port=port)
+    publish.serve(ds, host=host, port=port)
 
 
 @cli.command()
-@click.option("--db", default="nianbao-demo.db", show_default=True, help="The demo's archive (SQLite file).")
+@click.option("--db", default=package("crawler.demo").DEMO_DB, show_default=True, help="The demo's archive (SQLite file).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve the archive on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 def demo(db: str, host: str, port: int) -> None:
     """The bundled sample portal on 127.0.0.1, crawled into an archive, then served in Datasette."""
-    from crawler.demo import DemoError, demo as run_demo
+    sample = package("crawler.demo")
 
     try:
-        run_demo(db, host=host, port=port, say=click.echo)
-    except DemoError as error:
+        sample.demo(db, host=host, port=port, say=click.echo)
+    except sample.DemoError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
 
 
-def _existing_archive(db: str):
-    from pathlib import Path
-
-    from archive import Archive
-
-    if not Path(db).is_file():
-        click.echo(f"{db}: no such archive", err=True)
+@contextmanager
+def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
+    """The archive at ``db``, closed afterwards; one line and exit 1 when it cannot be opened
+    (``create=False``: when it does not exist)."""
+    store = package("archive")
+    try:
+        archive = store.Archive(db, create=create)
+    except store.ArchiveError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
-    return Archive(db)
+    with archive:
+        yield archive
 
 
 def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
-def summary(report: dict) -> str:
+def summary(report: Report) -> str:
     """A few readable lines: who, which year, which format, the totals, the failing checks."""
-    lines = [f"{report['file']}: {report['agency'] or '(agency unknown)'} {report['year'] or '(year unknown)'}"
-             f", {report['template'] or 'no'} format, {report['format']}"]
-    requests, appeals = report["requests"], report["appeals"]
-    if requests:
-        new, carried_over, handled, carried_forward = (
-            requests.get(key, {}).get("total") for key in ("new", "carried_over", "total", "carried_forward"))
+    lines = [f"{report.file}: {report.agency or '(agency unknown)'} {report.year or '(year unknown)'}"
+             f", {report.template or 'no'} format, {report.format}"]
+    if report.requests:
+        new, carried_over, handled, carried_forward = (report.requests.get(key, {}).get("total")
+                                                       for key in ("new", "carried_over", "total", "carried_forward"))
         lines.append(f"  requests: {new} new, {carried_over} carried over, "
                      f"{handled} handled, {carried_forward} carried forward")
-    if appeals:
-        lines.append("  appeals: " + ", ".join(f"{group} {row['total']}" for group, row in appeals.items()))
-    failing = [check for check in report["checks"] if not check["ok"]]
-    if report["checks"]:
-        lines.append(f"  checks: {len(report['checks']) - len(failing)} of {len(report['checks'])} hold")
-    lines += [f"  FAILS {check['rule']}: {check['detail']}" for check in failing]
-    lines += [f"  warning: {warning}" for warning in report["warnings"]]
+    if report.appeals:
+        lines.append("  appeals: " + ", ".join(f"{group} {row['total']}" for group, row in report.appeals.items()))
+    failing = [check for check in report.checks if not check.ok]
+    if report.checks:
+        lines.append(f"  checks: {len(report.checks) - len(failing)} of {len(report.checks)} hold")
+    lines += [f"  FAILS {check.rule}: {check.detail}" for check in failing]
+    lines += [f"  warning: {warning}" for warning in report.warnings]
     return "\n".join(lines)
 
 

@@ -1,10 +1,33 @@
-"""The versioned sqlite-utils archive: captures, blobs, reports and their versions, facts."""
+"""The versioned sqlite-utils archive: captures, blobs, reports and their versions, facts.
 
+``Archive`` is the one way into the file; no SQL and no table name lives outside this package.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from .documents import ErrorPage, document_name, read_document
 from .identity import body_key, level
 from .reparse import reparse
 from .status import format_status, status
-from .store import Archive, Fetched, Stored
 from .versions import content_hash, diff
 
-__all__ = ["Archive", "Fetched", "Stored", "body_key", "content_hash", "diff", "format_status",
-           "level", "reparse", "status"]
+if TYPE_CHECKING:
+    from .sources import ImportResult
+    from .store import DEFAULT_PATH, Archive, ArchiveError, Batch, Fetched, Stored
+
+# Imported on first use: a crawl's parse workers import archive.documents (and so this
+# package) but need neither sqlite-utils nor the writer, which would double their memory.
+_LAZY = {"ImportResult": "sources",
+         **{name: "store" for name in ("DEFAULT_PATH", "Archive", "ArchiveError", "Batch", "Fetched", "Stored")}}
+
+__all__ = ["ErrorPage", "body_key", "content_hash", "diff", "document_name", "format_status", "level",
+           "read_document", "reparse", "status", *_LAZY]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_LAZY[name]}", __name__), name)

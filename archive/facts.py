@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from .siblings import Report
+
 REQUEST_ROWS = {
     "new": "本年新收政府信息公开申请数量",
     "carried_over": "上年结转政府信息公开申请数量",
@@ -91,38 +93,38 @@ def _proactive_label(kind: str, key: str, item: str, template: str | None) -> st
     return labels.get(key, key)
 
 
-def request_rows(parsed: dict) -> list[dict]:
+def request_rows(report: Report) -> list[dict]:
     return [{"row": row, "row_label": REQUEST_ROWS.get(row, row), "column": column,
              "column_label": REQUEST_COLUMNS.get(column, column), "value": _number(value)}
-            for row, column, value in _cells(parsed.get("requests"))]
+            for row, column, value in _cells(report.requests)]
 
 
-def proactive_rows(parsed: dict) -> list[dict]:
-    template = parsed.get("template")
+def proactive_rows(report: Report) -> list[dict]:
+    template = report.template
     return [{"item": item, "item_label": _proactive_label("item", item, item, template),
              "metric": metric, "metric_label": _proactive_label("metric", metric, item, template),
              "value": _number(value)}
-            for item, metric, value in _cells(parsed.get("proactive"))]
+            for item, metric, value in _cells(report.proactive)]
 
 
-def appeal_rows(parsed: dict) -> list[dict]:
+def appeal_rows(report: Report) -> list[dict]:
     return [{"group": group, "group_label": APPEAL_GROUPS.get(group, group), "result": result,
              "result_label": APPEAL_RESULTS.get(result, result), "value": _number(value)}
-            for group, result, value in _cells(parsed.get("appeals"))]
+            for group, result, value in _cells(report.appeals)]
 
 
-def check_rows(parsed: dict) -> list[dict]:
-    return [{"rule": check.get("rule"), "ok": None if check.get("ok") is None else int(bool(check["ok"])),
-             "detail": check.get("detail")} for check in parsed.get("checks") or []]
+def check_rows(report: Report) -> list[dict]:
+    return [{"rule": check.rule, "ok": None if check.ok is None else int(bool(check.ok)), "detail": check.detail}
+            for check in report.checks]
 
 
-def fact_rows(parsed: dict, report_id: int, version: int, region: dict) -> dict[str, list[dict]]:
+def fact_rows(report: Report, report_id: int, version: int, region: dict) -> dict[str, list[dict]]:
     """Rows for each fact table, stamped with the report, version and (for cells) year and region."""
     stamp = {"report_id": report_id, "version": version, "current": 1}
-    cell_stamp = stamp | {"year": parsed.get("year")} | {key: region.get(key) for key in REGION_COLUMNS}
+    cell_stamp = stamp | {"year": report.year} | {key: region.get(key) for key in REGION_COLUMNS}
     return {
-        "request_counts": [cell_stamp | row for row in request_rows(parsed)],
-        "proactive_counts": [cell_stamp | row for row in proactive_rows(parsed)],
-        "appeal_counts": [cell_stamp | row for row in appeal_rows(parsed)],
-        "checks": [stamp | row for row in check_rows(parsed)],
+        "request_counts": [cell_stamp | row for row in request_rows(report)],
+        "proactive_counts": [cell_stamp | row for row in proactive_rows(report)],
+        "appeal_counts": [cell_stamp | row for row in appeal_rows(report)],
+        "checks": [stamp | row for row in check_rows(report)],
     }

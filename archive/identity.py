@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from parsers.regions import mentions, resolve
+from .siblings import place_level
 
 REGION_KEYS = ("province", "city", "county", "adcode")
 
@@ -73,7 +73,7 @@ def level(agency: str | None, region: dict) -> str:
     if _GOVERNMENT.match(name):
         return _government_level(stripped, region)
     own = _OWN_GOVERNMENT.match(name)
-    if own and (division := _division_level(own.group("place"))):
+    if own and (division := place_level(own.group("place"))):
         return _government_level(division, region)
     return DEPARTMENT
 
@@ -83,12 +83,3 @@ def _government_level(stripped: str | None, region: dict) -> str:
     # nothing was stripped, the lowest division the region names.
     key = stripped or next((k for k in ("county", "city", "province") if region.get(k)), "county")
     return {"county": COUNTY_GOVERNMENT, "city": CITY_GOVERNMENT}.get(key, PROVINCE_GOVERNMENT)
-
-
-def _division_level(place: str) -> str | None:
-    """The level of the division ``place`` names, when it is nothing but division names."""
-    found = mentions(place)
-    if "".join(name for name, _ in found) != place:
-        return None
-    region = resolve([name for name, _ in found])
-    return next((key for key in ("county", "city", "province") if region.get(key)), None)

@@ -1,6 +1,10 @@
 """nianbao's Datasette plugin: Chinese full-text search for the archive, whole CSV downloads
 in pages of the largest size, and the stylesheet.
 
+Installed, the plugin is loaded by every Datasette in the environment, so each hook acts only
+on the nianbao archive (the database named ``archive`` that holds ``reports_fts``): another
+database keeps Datasette's own search, pages and styles.
+
 Datasette searches a table with ``MATCH escape_fts(:search)``. Defined last, our escape_fts
 turns the query into the phrases of character pairs that ``reports_fts`` indexes, so the
 search box finds two-character words (复议) as well as longer ones (行政复议). Canned queries
@@ -16,21 +20,29 @@ from urllib.parse import parse_qs
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
-from .search import match_query
+from .schema import DATABASE
+from .search import FTS_TABLE, match_query
 
 STYLESHEET = Path(__file__).parent / "static" / "nianbao.css"
 STYLESHEET_URL = "/-/nianbao.css"
 
 
 @hookimpl(trylast=True)
-def prepare_connection(conn: sqlite3.Connection) -> None:
+def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
+    if database != DATABASE or not _has_search_index(conn):
+        return
     conn.create_function("escape_fts", 1, match_query, deterministic=True)
     conn.create_function("chinese_fts", 1, match_query, deterministic=True)
 
 
+def _has_search_index(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return conn.execute(sql, [FTS_TABLE]).fetchone() is not None
+
+
 @hookimpl
-def extra_css_urls() -> list[str]:
-    return [STYLESHEET_URL]
+def extra_css_urls(database: str | None) -> list[str]:
+    return [STYLESHEET_URL] if database == DATABASE else []
 
 
 async def _stylesheet() -> Response:
@@ -52,9 +64,13 @@ def _stream_csv_in_large_pages(app):
     pages of max_returned_rows but drops that before it reads, so 100,000 rows took 2,000
     queries of 50. Asking for ``_size=max`` ourselves makes it 100 queries of 1,000."""
     async def wrapped(scope, receive, send):
-        if scope["type"] == "http" and scope["path"].endswith(".csv"):
+        if scope["type"] == "http" and _archive_csv(scope["path"]):
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             if query.get("_stream", [""])[0] not in ("", "0", "off") and "_size" not in query:
                 scope = dict(scope, query_string=scope["query_string"] + b"&_size=max")
         await app(scope, receive, send)
     return wrapped
+
+
+def _archive_csv(path: str) -> bool:
+    return path.startswith(f"/{DATABASE}/") and path.endswith(".csv")

@@ -14,10 +14,9 @@ import sqlite_utils
 from datasette.app import Datasette
 from datasette.database import Database
 
-from .schema import migrations
-
-DATABASE = "archive"
-METADATA = Path(__file__).resolve().parents[1] / "datasette_metadata.json"
+from .schema import DATABASE, migrations
+# Package data, so an installed nianbao serves with it; the top of the source tree links to it.
+METADATA = Path(__file__).resolve().parent / "datasette_metadata.json"
 
 # Written out, not left to Datasette's defaults, so a published archive behaves the same on
 # every Datasette 0.65 release.
@@ -46,7 +45,6 @@ def metadata() -> dict:
     try:
         return json.loads(METADATA.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        # It lives at the top of the source tree: an install that is not editable lacks it.
         raise PublishError(f"{METADATA}: {error}") from error
 
 

@@ -12,6 +12,10 @@ from . import search, totals
 
 migrations = Migrations("nianbao")
 
+# The name the archive is published under in Datasette, whatever its file is called: the
+# metadata's canned queries, facets and dashboard are written for it.
+DATABASE = "archive"
+
 # The tables and views a user reads, browses and exports (design.md); the others are plumbing:
 # blobs hold the raw bytes, reports_fts is the search index.
 PUBLIC_TABLES = (

@@ -6,7 +6,11 @@ failure users of scrapers complain about most, so it is named, not averaged away
 
 from __future__ import annotations
 
-from .store import Archive
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Archive
+
 
 _SHRUNK = """
     WITH ranked AS (

@@ -9,22 +9,31 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 import sqlite_utils
 
-from parsers import PARSER_VERSION
-
+from . import sources as registry
 from . import summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
+from .siblings import PARSER_VERSION, Report
 from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
 _CHUNK = 500
+DEFAULT_PATH = "archive.db"
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened as asked; the message names the file."""
 
 
 @dataclass
@@ -72,17 +81,61 @@ def _chunks(items: list, size: int = _CHUNK) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+class Batch:
+    """Documents written in groups: a commit rewrites the pages of a dozen indexes, which cost
+    more than the document itself. Each document stays atomic inside its group (store() is a
+    savepoint), so a process killed mid-group loses only that group's documents."""
+
+    def __init__(self, db: sqlite_utils.Database, size: int) -> None:
+        self.db, self.size, self.pending = db, size, 0
+
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        if not self.db.conn.in_transaction:
+            self.db.begin()
+        yield
+        self.pending += 1
+        if self.pending >= self.size:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.db.conn.in_transaction:
+            self.db.commit()
+        self.pending = 0
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.commit()
+
+
 class Archive:
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.db = sqlite_utils.Database(path)
-        # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
-        self.db.execute("PRAGMA busy_timeout = 30000")
-        self.db.enable_wal()
-        self.db.execute("PRAGMA synchronous = NORMAL")
-        migrate(self.db)
+    """The archive file: every read and write of it goes through here. Open it with ``with``."""
+
+    def __init__(self, path: str | os.PathLike = DEFAULT_PATH, *, create: bool = True,
+                 readonly: bool = False) -> None:
+        """``create=False``: the file must exist. ``readonly``: reads only, from any thread (the
+        crawler's downloader reads while its writer thread writes)."""
+        if (readonly or not create) and not Path(path).is_file():
+            raise ArchiveError(f"{path}: no such archive")
+        self.path = str(path)
+        try:
+            self.db = _read_only(path) if readonly else _writable(path)
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"{path}: {error}") from None
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self.db.close()
+
+    def batch(self, size: int = 50) -> Batch:
+        return Batch(self.db, size)
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)
@@ -128,20 +181,62 @@ class Archive:
             _insert(self.db, "crawl_errors", {"run": run, "at": now(), "site": site, "url": url,
                                               "kind": kind, "status": status, "message": message})
 
+    def run(self, run: int) -> dict | None:
+        return self._one("SELECT * FROM crawl_runs WHERE id = ?", [run])
+
+    def run_sites(self, run: int) -> list[dict]:
+        return list(self.db.query("SELECT * FROM crawl_sites WHERE run = ? ORDER BY site", [run]))
+
+    def live_reports(self) -> int:
+        """Reports with a source still on its portal."""
+        return self.db.execute("SELECT count(*) FROM reports WHERE gone = 0").fetchone()[0]
+
+    # The source registry
+
+    def import_sources(self, rows: list[dict]) -> registry.ImportResult:
+        """Rows of a portal list, upserted by portal_url; nothing is ever deleted."""
+        return registry.upsert(self.db, rows)
+
+    def sources(self, code_prefix: str | None = None) -> list[dict]:
+        return registry.in_region(self.db, code_prefix)
+
+    def sources_at(self, portal_url: str | None) -> list[dict]:
+        return registry.at_url(self.db, portal_url)
+
+    def has_sources_in(self, code_prefix: str) -> bool:
+        return registry.has_prefix(self.db, code_prefix)
+
+    # What the crawler knows of a URL before fetching it again
+
     def last_capture(self, url: str) -> dict | None:
         return self._one("SELECT * FROM captures WHERE url = ? AND not_modified = 0 "
                          "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
 
+    # Asked for every document request of a re-crawl: each in one query, of the columns it needs.
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """ETag and Last-Modified of the URL's last capture with a body, for a conditional request."""
+        last = self._one("SELECT etag, last_modified FROM captures WHERE url = ? AND not_modified = 0 "
+                         "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
+        return None if last is None else (last["etag"], last["last_modified"])
+
+    def last_body(self, url: str) -> tuple[str | None, bytes] | None:
+        """Content type and bytes of the URL's last capture with a body (what a 304 stands for)."""
+        last = self._one("SELECT c.content_type, b.compression, b.content FROM captures c "
+                         "JOIN blobs b ON b.sha256 = c.sha256 WHERE c.url = ? AND c.not_modified = 0 "
+                         "ORDER BY c.id DESC LIMIT 1", [url])
+        return None if last is None else (last["content_type"], _decompressed(last))
+
     # One fetch
 
-    def store(self, run: int, fetched: Fetched, parsed: dict | BaseException | None) -> Stored:
+    def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None) -> Stored:
         with self.db.atomic():
             before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
             capture_id, sha256, document = self._capture(run, fetched, before)
             report_id, report = (before or {}).get("report_id"), None
             if isinstance(parsed, BaseException):
                 report_id = None
-            elif isinstance(parsed, dict):
+            elif parsed is not None:
                 origin = _Origin(capture_id, fetched.url, fetched.fetched_at, fetched.region,
                                  fetched.source_id)
                 report_id, report = self._record(run, origin, parsed)
@@ -192,13 +287,17 @@ class Archive:
 
     # Stored bytes, filed again (re-parse)
 
+    def documents(self) -> list[tuple[str, int | None]]:
+        """Every document URL with its report. A list, made up front: a re-parse writes to
+        the tables it would otherwise be reading."""
+        return [(row["url"], row["report_id"]) for row in
+                self.db.query("SELECT url, report_id FROM documents ORDER BY url")]
+
     def blob(self, sha256: str) -> bytes | None:
         row = self._one("SELECT compression, content FROM blobs WHERE sha256 = ?", [sha256])
-        if row is None:
-            return None
-        return zlib.decompress(row["content"]) if row["compression"] == "zlib" else row["content"]
+        return None if row is None else _decompressed(row)
 
-    def file_parse(self, run: int | None, capture_id: int, parsed: dict) -> tuple[int, str]:
+    def file_parse(self, run: int | None, capture_id: int, parsed: Report) -> tuple[int, str]:
         """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
         with self.db.atomic():
             capture = self._one("SELECT * FROM captures WHERE id = ?", [capture_id])
@@ -211,11 +310,11 @@ class Archive:
 
     # Reports and versions
 
-    def _record(self, run: int | None, origin: _Origin, parsed: dict) -> tuple[int, str]:
+    def _record(self, run: int | None, origin: _Origin, parsed: Report) -> tuple[int, str]:
         """File a parse under its body and year: a new report, a new version, or nothing new."""
-        region = region_of(origin.region, parsed.get("region"))
-        key = body_key(parsed.get("agency"), region)
-        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.get("year")])
+        region = region_of(origin.region, asdict(parsed.region))
+        key = body_key(parsed.agency, region)
+        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
         digest = content_hash(parsed)
         if found is None:
             report_id = self._new_report(key, origin, parsed)
@@ -227,7 +326,7 @@ class Archive:
             report_id, state = found["id"], "changed"
             previous = self._version(report_id, found["version"])
             self._add_version(run, report_id, found["version"], origin, parsed, digest, region,
-                              json.loads(previous["parsed"]))
+                              _stored(previous))
         self._note_source(report_id, origin, parsed, digest)
         return report_id, state
 
@@ -236,7 +335,7 @@ class Archive:
                          "ON c.id = v.capture WHERE v.report_id = ? AND v.version = ?",
                          [report_id, version])
 
-    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: dict, digest: str) -> bool:
+    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: Report, digest: str) -> bool:
         current = self._version(report_id, version)
         if current["content_hash"] == digest:
             return True
@@ -246,27 +345,27 @@ class Archive:
             return True  # this source's bytes changed, its content did not
         # Another source of the same figures (the PDF beside the HTML page) is a source, not a
         # version; the source that made the current version always versions its changes.
-        return url != current["url"] and same_report_elsewhere(parsed, json.loads(current["parsed"]))
+        return url != current["url"] and same_report_elsewhere(parsed, _stored(current))
 
-    def _new_report(self, key: str, origin: _Origin, parsed: dict) -> int:
-        row = {"body_key": key, "year": parsed.get("year"), "url": origin.url,
+    def _new_report(self, key: str, origin: _Origin, parsed: Report) -> int:
+        row = {"body_key": key, "year": parsed.year, "url": origin.url,
                "first_seen": origin.fetched_at, "version": 0, "gone": 0}
         return _insert(self.db, "reports", row)
 
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
-                     parsed: dict, digest: str, region: dict, previous: dict | None) -> None:
+                     parsed: Report, digest: str, region: dict, previous: Report | None) -> None:
         version = previous_version + 1
         _insert(self.db, "report_versions", {
             "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
-            "created_at": now(), "parser_version": parsed.get("parser_version") or PARSER_VERSION,
-            "content_hash": digest, "consistent": _flag(parsed.get("consistent")),
+            "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
+            "content_hash": digest, "consistent": _flag(parsed.consistent),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text": summary.text(parsed), "parsed": json.dumps(parsed, ensure_ascii=False)})
+            "text": summary.text(parsed), "parsed": json.dumps(parsed.to_json(), ensure_ascii=False)})
         self._replace_facts(report_id, version, parsed, region, first=previous is None)
         _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
         summary.follow(self.db, report_id, parsed, previous)
 
-    def _replace_facts(self, report_id: int, version: int, parsed: dict, region: dict, first: bool) -> None:
+    def _replace_facts(self, report_id: int, version: int, parsed: Report, region: dict, first: bool) -> None:
         # The previous version's rows stay, marked as history. "+current" keeps SQLite on the
         # report's index: the index on current matches nearly every row and grew each update
         # with the archive (35 ms at 160k rows, against 0.5 ms).
@@ -277,13 +376,13 @@ class Archive:
             if rows:
                 _insert_rows(self.db, table, rows)
 
-    def _note_source(self, report_id: int, origin: _Origin, parsed: dict, digest: str) -> None:
+    def _note_source(self, report_id: int, origin: _Origin, parsed: Report, digest: str) -> None:
         self.db.execute("""
             INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
                 content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
-            [report_id, origin.url, parsed.get("format"), origin.fetched_at, digest, origin.capture_id])
+            [report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id])
 
     # Documents that vanished
 
@@ -310,6 +409,21 @@ class Archive:
                               WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
 
 
+def _writable(path: str | os.PathLike) -> sqlite_utils.Database:
+    db = sqlite_utils.Database(path)
+    # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
+    db.execute("PRAGMA busy_timeout = 30000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrate(db)
+    return db
+
+
+def _read_only(path: str | os.PathLike) -> sqlite_utils.Database:
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+    return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+
+
 # The tables exist (migrations made them), so the writes of every fetch go straight to SQL:
 # sqlite-utils' insert and update look the table up again each time, which cost the crawl a
 # millisecond a document.
@@ -334,13 +448,22 @@ def _update(db: sqlite_utils.Database, table: str, pk: int, values: dict) -> Non
     db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), pk])
 
 
-def _current_values(parsed: dict, region: dict, version: int, origin: _Origin) -> dict:
+def _decompressed(blob: dict) -> bytes:
+    return zlib.decompress(blob["content"]) if blob["compression"] == "zlib" else blob["content"]
+
+
+def _stored(version: dict) -> Report:
+    """The report a report_versions row holds."""
+    return Report.from_json(json.loads(version["parsed"]))
+
+
+def _current_values(parsed: Report, region: dict, version: int, origin: _Origin) -> dict:
     """The reports row's view of its current version."""
     values = {
-        "agency": parsed.get("agency"), "level": level(parsed.get("agency"), region),
-        "template": parsed.get("template"), "title": parsed.get("title"),
-        "published": parsed.get("published"), "format": parsed.get("format"),
-        "consistent": _flag(parsed.get("consistent")), "version": version,
+        "agency": parsed.agency, "level": level(parsed.agency, region),
+        "template": parsed.template, "title": parsed.title,
+        "published": parsed.published, "format": parsed.format,
+        "consistent": _flag(parsed.consistent), "version": version,
         "last_changed": origin.fetched_at,
         **{key: region.get(key) for key in ("province", "city", "county", "adcode")},
     }

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .siblings import Report
+
 # Section 三 rows: a name in the summary, and the table rows that add up to it.
 _REQUEST_TOTALS = {
     "requests_new": ("new",),
@@ -77,10 +79,8 @@ def disclosure_rate(granted: float | None, partial: float | None, handled: float
     return round(((granted or 0) + (partial or 0)) / handled, 4)
 
 
-def totals(parsed: dict) -> dict[str, float | None]:
-    requests = parsed.get("requests") or {}
-    appeals = parsed.get("appeals") or {}
-    proactive = parsed.get("proactive") or {}
+def totals(report: Report) -> dict[str, float | None]:
+    requests, appeals, proactive = report.requests, report.appeals, report.proactive
     row = {name: _request_total(requests, rows) for name, rows in _REQUEST_TOTALS.items()}
     row["disclosure_rate"] = disclosure_rate(row["requests_granted"], row["requests_partial"],
                                              row["requests_handled"])

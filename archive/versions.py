@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import asdict
+
+from .siblings import Report
 
 TABLES = ("proactive", "requests", "appeals")
 SECTIONS = ("overview", "proactive", "requests", "appeals", "problems", "other")
@@ -18,31 +21,31 @@ def _squeeze(text: str | None) -> str:
     return _SPACE.sub("", text or "")
 
 
-def content(parsed: dict) -> dict:
+def content(report: Report) -> dict:
     """The part of a report that makes it this report: tables, template, year, prose."""
-    sections = parsed.get("sections") or {}
+    sections = asdict(report.sections)
     return {
-        "year": parsed.get("year"),
-        "template": parsed.get("template"),
-        **{table: parsed.get(table) or {} for table in TABLES},
-        "sections": {name: _squeeze(sections.get(name)) for name in SECTIONS},
+        "year": report.year,
+        "template": report.template,
+        **tables_of(report),
+        "sections": {name: _squeeze(sections[name]) for name in SECTIONS},
     }
 
 
-def content_hash(parsed: dict) -> str:
-    canonical = json.dumps(content(parsed), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def content_hash(report: Report) -> str:
+    canonical = json.dumps(content(report), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def tables_of(parsed: dict) -> dict:
-    return {table: parsed.get(table) or {} for table in TABLES}
+def tables_of(report: Report) -> dict:
+    return {table: getattr(report, table) or {} for table in TABLES}
 
 
-def has_tables(parsed: dict) -> bool:
-    return any(parsed.get(table) for table in TABLES)
+def has_tables(report: Report) -> bool:
+    return any(getattr(report, table) for table in TABLES)
 
 
-def same_report_elsewhere(candidate: dict, current: dict) -> bool:
+def same_report_elsewhere(candidate: Report, current: Report) -> bool:
     """True when ``candidate`` (another source) adds nothing to the current version's figures:
     the same tables, or no tables where the current version has them (an HTML page whose
     PDF attachment carries the tables)."""
@@ -51,13 +54,14 @@ def same_report_elsewhere(candidate: dict, current: dict) -> bool:
     return not has_tables(candidate) and has_tables(current)
 
 
-def diff(old: dict, new: dict) -> list[dict]:
+def diff(old: Report, new: Report) -> list[dict]:
     """Cells and metadata that differ, old → new, in table order."""
-    changes = [{"field": key, "from": old.get(key), "to": new.get(key)}
-               for key in _META if old.get(key) != new.get(key)]
+    changes = [{"field": key, "from": getattr(old, key), "to": getattr(new, key)}
+               for key in _META if getattr(old, key) != getattr(new, key)]
+    old_tables, new_tables = tables_of(old), tables_of(new)
     for table in TABLES:
-        changes += _table_diff(table, old.get(table) or {}, new.get(table) or {})
-    changes += _sections_diff(old.get("sections") or {}, new.get("sections") or {})
+        changes += _table_diff(table, old_tables[table], new_tables[table])
+    changes += _sections_diff(asdict(old.sections), asdict(new.sections))
     return changes
 
 

@@ -27,7 +27,7 @@ def main(directory: Path) -> None:
     for name, report in zip(files, parse_files([str(directory / f) for f in files])):
         form = Path(name).suffix.lstrip(".")
         expected = leaves(json.loads((directory / manifest[name]).read_text(encoding="utf-8")))
-        got = {} if isinstance(report, ParseError) else leaves({k: report[k] for k in ("agency", "year", "template",
+        got = {} if isinstance(report, ParseError) else leaves({k: report.to_json()[k] for k in ("agency", "year", "template",
                "published", "proactive", "requests", "appeals", "consistent")})
         hits = sum(got.get(key, "<missing>") == value for key, value in expected.items())
         right[form] += hits

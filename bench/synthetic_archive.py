@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from archive.store import Archive, Fetched  # noqa: E402
 from crawler.middlewares import site_of  # noqa: E402
 from crawler.sources import import_sources  # noqa: E402
-from parsers import parse_file  # noqa: E402
+from parsers import Report, parse_file  # noqa: E402
 from parsers.checks import APPLICANT_COLUMNS, appeal_checks, request_checks  # noqa: E402
 
 DEFAULT_PATH = Path("/tmp/nianbao-bench/archive-100k.db")
@@ -143,7 +143,7 @@ class Material:
     """The seeds, parsed once: a template report per official format and a pool of sentences."""
 
     def __init__(self) -> None:
-        parses = [parse_file(path) for path in seed_files()]
+        parses = [parse_file(path).to_json() for path in seed_files()]
         self.templates: dict[str, dict] = {}
         for parsed in parses:
             template = parsed.get("template")
@@ -418,7 +418,7 @@ def revise(parsed: dict, rng: random.Random) -> dict:
 
 def counties_of(archive: Archive) -> list[dict]:
     if archive.db["sources"].count == 0:
-        import_sources(archive.db, PORTALS)
+        import_sources(archive, PORTALS)
     return [row for row in archive.db.query(
         "SELECT id, adcode, province, city, county, portal_url FROM sources "
         "WHERE adcode IS NOT NULL AND county IS NOT NULL ORDER BY adcode")]
@@ -522,7 +522,7 @@ def build(path: Path = DEFAULT_PATH, reports: int = 100_000, *, force: bool = Fa
                               fetched_at=(clock + timedelta(seconds=serial)).isoformat(timespec="seconds"),
                               site=site_of(url), source_id=county["id"],
                               region={key: county[key] for key in ("province", "city", "county", "adcode")})
-            archive.store(run, fetched, parsed)
+            archive.store(run, fetched, Report.from_json(parsed))
             per_site[(site_of(url), county["id"])] += 1
             if pick.random() < SECOND_VERSION_SHARE:
                 revisions.append((fetched, revise(parsed, pick)))
@@ -549,7 +549,7 @@ def build(path: Path = DEFAULT_PATH, reports: int = 100_000, *, force: bool = Fa
             again = Fetched(url=fetched.url, status=200, body=fetched.body + b"\nv2", headers=fetched.headers,
                             fetched_at=(later + timedelta(seconds=i)).isoformat(timespec="seconds"),
                             site=fetched.site, source_id=fetched.source_id, region=fetched.region)
-            archive.store(run2, again, parsed)
+            archive.store(run2, again, Report.from_json(parsed))
     archive.finish_run(run2, pages=len(revisions))
     archive.close()  # the last connection out folds the write-ahead log into the file
     elapsed = time.perf_counter() - started

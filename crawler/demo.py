@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import signal
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -52,7 +51,9 @@ class DemoCrawl:
 
 def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PORT, say: Say = say_to_stdout) -> None:
     """Serve the sample portal, crawl it into ``db``, then serve ``db`` with Datasette until Ctrl-C."""
-    from archive.publish import PublishError, datasette, serve
+    from .siblings import sibling
+
+    publish = sibling("archive.publish")
 
     ensure_port_free(host, port)  # before the crawl: a taken port should fail in a second, not after it
     crawled = crawl_sample_portal(db, say=say)
@@ -60,10 +61,10 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
     say(f"crawled: {crawled.reports_found} reports ({crawled.reports_new} new, {crawled.reports_changed} changed), "
         f"run {crawled.run}; {db} holds {crawled.reports_in_archive} reports")
     try:
-        ds = datasette(db)
+        ds = publish.datasette(db)
         announce_when_listening(host, port, f"Open {browser_url(host, port)} (Ctrl-C to stop)", say)
-        serve(ds, host=host, port=port)
-    except PublishError as error:
+        publish.serve(ds, host=host, port=port)
+    except publish.PublishError as error:
         raise DemoError(str(error)) from None
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: how the demo ends; the server has shut down cleanly
         pass
@@ -71,30 +72,26 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
 
 def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCrawl:
     """Serve the sample portal on a free loopback port for as long as the real crawl of it takes."""
-    from crawler.runner import CrawlSetupError, crawl
-    from crawler.sampleportal.server import serve as serve_portal
+    from .runner import CrawlSetupError, crawl
+    from .sampleportal.server import serve as serve_portal
+    from .siblings import ArchiveError
 
     with serve_portal("state1", port=0, host="127.0.0.1") as portal:
         say(f"sample portal (浑江区人民政府) served at {portal.url}/")
         say(f"crawling it into {db} …")
         try:
             result = crawl(str(db), url=portal.url + "/", overrides=LOOPBACK_SETTINGS)
-        except (CrawlSetupError, sqlite3.DatabaseError) as error:
+        except (CrawlSetupError, ArchiveError) as error:
             raise DemoError(f"{db}: {error}") from None
     return finished_crawl(db, portal.url, result.run)
 
 
 def finished_crawl(db: str | Path, portal_url: str, run: int) -> DemoCrawl:
     """The run's counts, or a DemoError when it stopped early (Ctrl-C) or found no report."""
-    from archive import Archive
+    from .siblings import Archive
 
-    archive = Archive(db)
-    try:
-        counts = next(archive.db.query("SELECT status, reports_found, reports_new, reports_changed "
-                                       "FROM crawl_runs WHERE id = ?", [run]))
-        in_archive = archive.db.execute("SELECT count(*) FROM reports WHERE gone = 0").fetchone()[0]
-    finally:
-        archive.close()
+    with Archive(db) as archive:
+        counts, in_archive = archive.run(run), archive.live_reports()
     if counts["status"] != "finished":
         raise DemoError(f"the crawl stopped early ({counts['status']}); run the demo again to complete it")
     if not counts["reports_found"]:

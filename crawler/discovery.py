@@ -5,9 +5,9 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from crawler.listpages import Link
-from crawler.listpages.pager import absolute, base_url, parse, same_host, title_of
-from crawler.recognise import is_report_column
+from .listpages import Link
+from .listpages.links import absolute, base_url, parse, same_host, title_of
+from .recognise import is_report_column
 
 _COLUMN_NAMES = ("政府信息公开年报", "政府信息公开工作年度报告", "政府信息公开年度报告", "信息公开年报")
 _DISCLOSURE_NAMES = ("政府信息公开", "信息公开", "政务公开")

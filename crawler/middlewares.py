@@ -4,8 +4,6 @@ conditionally, and read pages whose header charset is wrong."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-import zlib
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
-from parsers.html import page_encoding
+from .siblings import DEFAULT_PATH, Archive, page_encoding
 
 
 def site_of(url_or_request: str | Request) -> str:
@@ -98,16 +96,17 @@ class ConditionalRequestMiddleware:
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
-        self._connection: sqlite3.Connection | None = None
+        self._archive: Archive | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        return cls(crawler.settings.get("NIANBAO_DB", "archive.db"))
+        return cls(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH))
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("document") or request.method != "GET":
             return
-        validators = self._validators(request.url)
+        archive = self._open()
+        validators = archive.validators(request.url) if archive else None
         if validators is None:
             return
         etag, last_modified = validators
@@ -120,36 +119,22 @@ class ConditionalRequestMiddleware:
         """A 304 gets the stored body back, so the spider still sees the page's attachments."""
         if response.status != 304 or not request.meta.get("document"):
             return response
-        stored = self._query("select c.content_type, b.compression, b.content from captures c "
-                             "join blobs b on b.sha256 = c.sha256 where c.url = ? and c.not_modified = 0 "
-                             "order by c.id desc limit 1", request.url)
+        archive = self._open()
+        stored = archive.last_body(request.url) if archive else None
         if stored is None:
             return response
-        content_type, compression, content = stored
-        body = zlib.decompress(content) if compression == "zlib" else content
+        content_type, body = stored
         headers = Headers(response.headers)
         if content_type:
             headers[b"Content-Type"] = content_type.encode("latin-1", "replace")
         cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
         return cls(url=request.url, status=304, headers=headers, body=body, request=request)
 
-    def _validators(self, url: str) -> tuple[str | None, str | None] | None:
-        return self._query("select etag, last_modified from captures where url = ? and sha256 is not null "
-                           "and not_modified = 0 order by id desc limit 1", url)
-
-    def _query(self, sql: str, url: str) -> tuple | None:
-        connection = self._open()
-        if connection is None:
-            return None
-        try:
-            return connection.execute(sql, (url,)).fetchone()
-        except sqlite3.Error:  # an archive from before its first crawl has no captures table yet
-            return None
-
-    def _open(self) -> sqlite3.Connection | None:
-        if self._connection is None and Path(self.db_path).exists():
-            self._connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
-        return self._connection
+    def _open(self) -> Archive | None:
+        # The pipeline creates the file when the spider opens; until then nothing is known.
+        if self._archive is None and Path(self.db_path).exists():
+            self._archive = Archive(self.db_path, readonly=True)
+        return self._archive
 
 
 class CharsetRepairMiddleware:

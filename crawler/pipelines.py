@@ -19,10 +19,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
 
-from archive import Archive, Fetched
-from crawler.documents import ErrorPage, document_name, parse_document
-from crawler.items import CrawlError, SiteLedger
-from parsers import NotAReport, ParseError, ScannedDocument
+from .items import CrawlError, SiteLedger
+from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, NotAReport, ParseError, Report,
+                       ScannedDocument, read_document)
 
 
 class ArchivePipeline:
@@ -41,13 +40,12 @@ class ArchivePipeline:
         self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="nianbao-archive")
         self.archive: Archive | None = None
+        self.batch: Batch | None = None
         self.run: int = 0
         self.pool: ProcessPoolExecutor | None = None
         self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
         self.documents_by_site: defaultdict[str, int] = defaultdict(int)
         self.errors_by_site: defaultdict[str, int] = defaultdict(int)
-        self.commit_every = crawler.settings.getint("NIANBAO_COMMIT_EVERY", 50)
-        self.uncommitted = 0
         self.committer = LoopingCall(lambda: self.writer.submit(self._commit))
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -63,7 +61,8 @@ class ArchivePipeline:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
 
     def _open_archive(self) -> None:
-        self.archive = Archive(self.settings.get("NIANBAO_DB", "archive.db"))
+        self.archive = Archive(self.settings.get("NIANBAO_DB", DEFAULT_PATH))
+        self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50))
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
             region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
             settings=_politeness(self.settings))
@@ -90,19 +89,14 @@ class ArchivePipeline:
         last = self.archive.last_capture(fetched.url)
         return last is None or last.get("sha256") != hashlib.sha256(fetched.body).hexdigest()
 
-    async def _parse(self, fetched: Fetched) -> dict | ParseError:
+    async def _parse(self, fetched: Fetched) -> Report | ParseError:
         assert self.pool is not None
-        name = document_name(fetched.url, fetched.filename)
-        future = self.pool.submit(parse_document, fetched.body, name, fetched.headers.get("content-type"))
+        future = self.pool.submit(read_document, fetched.url, fetched.body, fetched.filename)
         return await asyncio.wrap_future(future)
 
-    def _file(self, fetched: Fetched, parsed: dict | ParseError | None) -> None:
-        if not self.archive.db.conn.in_transaction:
-            self.archive.db.begin()
-        stored = self.archive.store(self.run, fetched, parsed)
-        self.uncommitted += 1
-        if self.uncommitted >= self.commit_every:
-            self._commit()
+    def _file(self, fetched: Fetched, parsed: Report | ParseError | None) -> None:
+        with self.batch.document():
+            stored = self.archive.store(self.run, fetched, parsed)
         self.documents_by_site[fetched.site] += 1
         if stored.report_id is not None:  # also the report an unchanged document carries
             self.reports_by_site[fetched.site].add(stored.report_id)
@@ -110,9 +104,8 @@ class ArchivePipeline:
             self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
 
     def _commit(self) -> None:
-        if self.archive is not None and self.archive.db.conn.in_transaction:
-            self.archive.db.commit()
-        self.uncommitted = 0
+        if self.batch is not None:
+            self.batch.commit()
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         self.errors_by_site[site] += 1

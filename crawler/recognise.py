@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urljoin, urlsplit
 
 import lxml.html
 
-from crawler.listpages import Link
-from crawler.listpages.pager import absolute, base_url, parse, title_of
+from .listpages import Link
+from .listpages.links import absolute, base_url, parse, title_of
 
 # ---------------------------------------------------------------- titles
 

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from archive import Archive
+from .siblings import Archive
 
 
 class CrawlSetupError(Exception):
@@ -28,7 +28,7 @@ class CrawlResult:
 
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings.setmodule(f"{__package__}.settings", priority="project")
     settings.set("LOG_LEVEL", "WARNING", priority="project")
     settings.set("NIANBAO_DB", db, priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")
@@ -36,19 +36,19 @@ def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings
 
 
 def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
-    from crawler.sources import RegionError, find_sources, normalise_url
+    from .sources import RegionError, find_sources, normalise_url
 
     if url:
         if not url.startswith(("http://", "https://")):
             raise CrawlSetupError(f"{url}: not an http(s) URL")
         # A portal the registry knows keeps its division code even when crawled by URL.
-        known = list(archive.db["sources"].rows_where("portal_url = ?", [normalise_url(url)]))
+        known = archive.sources_at(normalise_url(url))
         if known:
             return [_spider_source(row) | {"portal_url": url} for row in known]
         return [{"id": None, "portal_url": url, "report_list_url": None, "cms": None, "region": None}]
 
     try:
-        rows = find_sources(archive.db, region)
+        rows = find_sources(archive, region)
     except RegionError as error:
         raise CrawlSetupError(str(error)) from None
     if not rows:
@@ -66,23 +66,13 @@ def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
 def crawl(db: str, *, region: str | None = None, url: str | None = None,
           overrides: dict[str, str] | None = None) -> CrawlResult:
     """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
-    archive = Archive(db)
-    try:
+    with Archive(db) as archive:
         sources = sources_for(archive, region, url)
         settings = crawl_settings(db, overrides)
         run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
-    finally:
-        archive.close()
     settings.set("NIANBAO_RUN", run, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl("portal", sources=json.dumps(sources, ensure_ascii=False))
     process.start()
-    return CrawlResult(run=run, sites=_sites_of(db, run))
-
-
-def _sites_of(db: str, run: int) -> list[dict[str, Any]]:
-    archive = Archive(db)
-    try:
-        return list(archive.db.query("select * from crawl_sites where run = ? order by site", [run]))
-    finally:
-        archive.close()
+    with Archive(db) as archive:
+        return CrawlResult(run=run, sites=archive.run_sites(run))

@@ -3,9 +3,11 @@
 Each one can be overridden on the command line (`nianbao crawl -s NAME=VALUE`) or per scrapyd job.
 """
 
+from .siblings import DEFAULT_PATH
+
 BOT_NAME = "nianbao"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = [f"{__package__}.spiders"]
+NEWSPIDER_MODULE = f"{__package__}.spiders"
 
 USER_AGENT = "nianbao/0.1 (+https://github.com/nianbao/nianbao; annual reports on open government information)"
 ROBOTSTXT_OBEY = True
@@ -44,18 +46,18 @@ HTTPERROR_ALLOW_ALL = False
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.middlewares.LoopAwareRedirectMiddleware": 600,
-    "crawler.middlewares.SiteOffsiteMiddleware": 50,
-    "crawler.middlewares.RetryBackoffMiddleware": 70,
-    "crawler.middlewares.ConditionalRequestMiddleware": 80,
-    "crawler.middlewares.CharsetRepairMiddleware": 650,
+    f"{__package__}.middlewares.LoopAwareRedirectMiddleware": 600,
+    f"{__package__}.middlewares.SiteOffsiteMiddleware": 50,
+    f"{__package__}.middlewares.RetryBackoffMiddleware": 70,
+    f"{__package__}.middlewares.ConditionalRequestMiddleware": 80,
+    f"{__package__}.middlewares.CharsetRepairMiddleware": 650,
     # Last before the download, so robots.txt fetches and retries never wait on a held slot.
-    "crawler.middlewares.SiteConcurrencyMiddleware": 950,
+    f"{__package__}.middlewares.SiteConcurrencyMiddleware": 950,
 }
-ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {f"{__package__}.pipelines.ArchivePipeline": 300}
 
 # The archive file; `nianbao crawl --db` sets it.
-NIANBAO_DB = "archive.db"
+NIANBAO_DB = DEFAULT_PATH
 # Off, documents are captured but not parsed (`nianbao reparse` parses them later).
 NIANBAO_PARSE = True
 # Documents written per commit, and the longest a written document waits for its commit.

@@ -1,4 +1,4 @@
-"""The source registry: which portal serves which region (the `sources` table).
+"""The source registry: which portal serves which region (the archive's `sources` table).
 
 A portal list comes as a spreadsheet or CSV in one of two shapes: with division codes
 (adcode, region_path, level, portal_name, portal_url, ...) or without them (地区, 行政层级,
@@ -11,14 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import sqlite_utils
-
-from .regions import Region, RegionError, level_of, locate, region_for_code, resolve_region
+from .siblings import Archive, ImportResult, Region, RegionError, level_of, locate, region_for_code, resolve_region
 
 # Header names of both shapes, mapped to ours. The Chinese ones are website-gov.xlsx's.
 _COLUMNS = {
@@ -34,22 +30,11 @@ _REQUIRED = ("name", "portal_url")
 _LEVEL_BY_SHAPE = {"province": "省级", "city": "地级", "county": "县级"}
 # The lists say 县区 for what the registry calls 县级.
 _LEVEL_WORDS = {"省级": "省级", "地级": "地级", "县区": "县级", "县级": "县级"}
-_FIELDS = ("adcode", "province", "city", "county", "level", "name", "portal_url", "access_method")
 _MAX_BYTES = 64 * 1024 * 1024
 
 
 class SourceListError(Exception):
     """A portal list that cannot be read; the message is one line naming the file."""
-
-
-@dataclass
-class ImportResult:
-    added: int
-    updated: int
-    unresolved: list[str]
-    unchanged: int = 0
-    # Rows not imported: no usable URL, or the URL of an earlier row in the same file.
-    skipped: list[str] = field(default_factory=list)
 
 
 def read_portal_list(path: str | Path) -> list[dict]:
@@ -206,90 +191,27 @@ def normalise_url(url: str | None) -> str | None:
     return f"{scheme}://{netloc}{path}"
 
 
-def import_sources(db: sqlite_utils.Database, path: str | Path) -> ImportResult:
-    """Upsert a portal list into `sources` by portal_url in one transaction; never deletes."""
-    rows = read_portal_list(path)
-    if not db["sources"].exists():
-        from archive.schema import migrate
-
-        migrate(db)
-    table = db["sources"]
-    result = ImportResult(added=0, updated=0, unresolved=[])
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    seen: dict[str, str] = {}
-    new: list[dict] = []
-    with db.atomic():
-        existing = {row["portal_url"]: row for row in table.rows}
-        for row in rows:
-            if _skip(row, seen, result):
-                continue
-            merged = _merge(existing.get(row["portal_url"]), row)
-            if merged["adcode"] is None:
-                result.unresolved.append(f"{row['name']} {row['portal_url']}")
-            _store(table, existing.get(row["portal_url"]), merged, now, new, result)
-        table.insert_all(new)
-    return result
+def import_sources(archive: Archive, path: str | Path) -> ImportResult:
+    """A portal list into the archive's registry, by portal_url; never deletes."""
+    return archive.import_sources(read_portal_list(path))
 
 
-def _skip(row: dict, seen: dict[str, str], result: ImportResult) -> bool:
-    url, name = row["portal_url"], row["name"] or "?"
-    if url is None:
-        result.skipped.append(f"{name}: no usable portal URL")
-        return True
-    if url in seen:
-        result.skipped.append(f"{name}: same portal URL as {seen[url]} ({url})")
-        return True
-    seen[url] = name
-    return False
-
-
-def _merge(old: dict | None, row: dict) -> dict:
-    # What a file leaves blank never erases what an earlier file told us (a code from the
-    # CSV survives re-importing the xlsx, which cannot resolve a renumbered district).
-    if old is None:
-        return dict(row)
-    return {key: row[key] if row[key] is not None else old.get(key) for key in _FIELDS}
-
-
-def _store(table: sqlite_utils.db.Table, old: dict | None, merged: dict, now: str, new: list[dict], result: ImportResult) -> None:
-    if old is None:
-        new.append(merged | {"imported_at": now})
-        result.added += 1
-    elif any(old.get(key) != merged[key] for key in _FIELDS):
-        table.update(old["id"], merged | {"imported_at": now})
-        result.updated += 1
-    else:
-        result.unchanged += 1
-
-
-def find_sources(db: sqlite_utils.Database, region: str | Region | None = None) -> list[dict]:
+def find_sources(archive: Archive, region: str | Region | None = None) -> list[dict]:
     """The sources in a region (a province's, a city's or a county's), all when None."""
-    if not db["sources"].exists():
-        return []
-    order = "order by adcode is null, adcode, name"
-    if region is None:
-        return list(db.query(f"select * from sources {order}"))
-    prefix = _code_prefix(db, region)
-    clause = "adcode = ?" if len(prefix) == 6 else "adcode like ? || '%'"
-    return list(db.query(f"select * from sources where {clause} {order}", [prefix]))
+    return archive.sources(None if region is None else _code_prefix(archive, region))
 
 
-def _code_prefix(db: sqlite_utils.Database, region: str | Region) -> str:
+def _code_prefix(archive: Archive, region: str | Region) -> str:
     try:
         found = region if isinstance(region, Region) else resolve_region(region)
     except RegionError:
         # A code the 2025 table no longer has (500112 渝北区 of the 2023 lists) still names
         # rows in the registry.
         text = region.strip() if isinstance(region, str) else ""
-        if text.isdigit() and len(text) in (2, 4, 6) and _has_prefix(db, text):
+        if text.isdigit() and len(text) in (2, 4, 6) and archive.has_sources_in(text):
             return text
         raise
     return found.adcode[:{"province": 2, "city": 4, "county": 6}[found.level]]
-
-
-def _has_prefix(db: sqlite_utils.Database, prefix: str) -> bool:
-    sql = "select 1 from sources where adcode like ? || '%' limit 1"
-    return db.execute(sql, [prefix]).fetchone() is not None
 
 
 _LISTED = ("adcode", "name", "portal_url", "cms", "report_list_url")

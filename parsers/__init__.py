@@ -12,12 +12,13 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from .contract import Check, Place, Report, Sections
 from .document import Document
 from .errors import NotAReport, ParseError, ScannedDocument
 from .report import PARSER_VERSION, parse
 
-__all__ = ["Document", "NotAReport", "ParseError", "ScannedDocument", "PARSER_VERSION",
-           "extract", "parse", "parse_bytes", "parse_file", "parse_files"]
+__all__ = ["Check", "Document", "NotAReport", "ParseError", "Place", "Report", "ScannedDocument", "Sections",
+           "PARSER_VERSION", "extract", "parse", "parse_bytes", "parse_file", "parse_files"]
 
 _MODULES = {"html": "html", "pdf": "pdf", "docx": "docx", "txt": "text", "ofd": "ofd", "doc": "office", "wps": "office",
             "image": "ocr"}
@@ -46,11 +47,11 @@ def extract(data: bytes, name: str = "", folder: Path | None = None) -> Document
     return document
 
 
-def parse_bytes(data: bytes, name: str = "", folder: Path | None = None) -> dict[str, object]:
+def parse_bytes(data: bytes, name: str = "", folder: Path | None = None) -> Report:
     return parse(extract(data, name, folder), file=name)
 
 
-def parse_file(path: str | os.PathLike) -> dict[str, object]:
+def parse_file(path: str | os.PathLike) -> Report:
     return parse_bytes(_read(path), str(path), Path(path).parent)
 
 
@@ -61,7 +62,7 @@ def _read(path: str | os.PathLike) -> bytes:
         raise ParseError(f"cannot read the file: {error.strerror or error}") from None
 
 
-def _parse_safely(path: str) -> dict[str, object] | ParseError:
+def _parse_safely(path: str) -> Report | ParseError:
     try:
         return parse_file(path)
     except ParseError as error:
@@ -70,9 +71,9 @@ def _parse_safely(path: str) -> dict[str, object] | ParseError:
         return ParseError(f"internal error ({type(error).__name__}: {error})")
 
 
-def parse_files(paths: list[str], workers: int | None = None) -> list[dict[str, object] | ParseError]:
+def parse_files(paths: list[str], workers: int | None = None) -> list[Report | ParseError]:
     """Reports (or the ParseError of each file that failed), in the order of ``paths``."""
-    results: dict[int, dict[str, object] | ParseError] = {}
+    results: dict[int, Report | ParseError] = {}
     batched = [i for i, path in enumerate(paths) if _is_word97(path)]
     results.update(_parse_word97([paths[i] for i in batched], batched))
     rest = [i for i in range(len(paths)) if i not in results]
@@ -94,13 +95,13 @@ def _is_word97(path: str) -> bool:
     return head == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and Path(path).suffix.lower() in (".doc", ".wps")
 
 
-def _parse_word97(paths: list[str], indexes: list[int]) -> dict[int, dict[str, object] | ParseError]:
+def _parse_word97(paths: list[str], indexes: list[int]) -> dict[int, Report | ParseError]:
     if not paths:
         return {}
     from .office import extract_many
 
     items = [(path, _read(path)) for path in paths]
-    results: dict[int, dict[str, object] | ParseError] = {}
+    results: dict[int, Report | ParseError] = {}
     for index, (path, _), document in zip(indexes, items, extract_many(items)):
         if isinstance(document, ParseError):
             results[index] = document

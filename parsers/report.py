@@ -7,6 +7,7 @@ import re
 from . import labels as L
 from . import metadata as M
 from .checks import appeal_checks, request_checks, unknown_where_unread, verdict
+from .contract import Check, Place, Report, Sections
 from .document import Document
 from .errors import NotAReport
 from .regions import empty_region, find_region
@@ -17,7 +18,7 @@ PARSER_VERSION = "0.1.0"
 _PRE2019_SIGNS = ("指标名称", "计量单位", "历年累计")
 
 
-def parse(document: Document, file: str = "") -> dict[str, object]:
+def parse(document: Document, file: str = "") -> Report:
     paragraphs = document.paragraphs
     title = M.find_title(paragraphs, document.title)
     values = read_tables(document.blocks)
@@ -28,22 +29,22 @@ def parse(document: Document, file: str = "") -> dict[str, object]:
     template = _template(year, values, document)
     tables = _tables(values, template)
     checks = unknown_where_unread(request_checks(tables["requests"]) + appeal_checks(tables["appeals"]), values.unread)
-    return {
-        "schema": SCHEMA,
-        "file": file,
-        "format": document.format,
-        "title": title,
-        "agency": agency,
-        "year": year,
-        "template": template,
-        "published": M.find_published(paragraphs, document.published),
-        "region": find_region(agency, "\n".join(paragraphs[:60])) if paragraphs else empty_region(),
-        "sections": sections,
+    return Report(
+        schema=SCHEMA,
+        file=file,
+        format=document.format,
+        title=title,
+        agency=agency,
+        year=year,
+        template=template,
+        published=M.find_published(paragraphs, document.published),
+        region=Place(**(find_region(agency, "\n".join(paragraphs[:60])) if paragraphs else empty_region())),
+        sections=Sections(**sections),
         **tables,
-        "checks": checks,
-        "consistent": verdict(checks),
-        "warnings": document.warnings + values.warnings + _template_warnings(values, template),
-    }
+        checks=[Check(**check) for check in checks],
+        consistent=verdict(checks),
+        warnings=document.warnings + values.warnings + _template_warnings(values, template),
+    )
 
 
 def _has_figures(values: TableValues) -> bool:

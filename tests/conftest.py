@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse_file
+from parsers import Report, parse_file
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -34,7 +34,7 @@ def load_expected(path: Path) -> dict:
 
 def assert_parses_to_expected(document: Path, expected_file: Path) -> None:
     expected = load_expected(expected_file)
-    assert expected_subset(expected, parse_file(document)) == expected
+    assert expected_subset(expected, parse_file(document).to_json()) == expected
 
 
 # Archive fixtures (tests/test_archive.py, test_identity.py, test_versions.py, test_reparse.py,
@@ -48,14 +48,14 @@ SITE = "http://portal.example"
 
 
 @functools.cache
-def _parsed_once(path: str) -> dict:
+def _parsed_once(path: str) -> Report:
     return parse_file(path)
 
 
 @pytest.fixture
 def parsed():
     """parsed("seeds/003_….txt") -> a fresh copy of that file's parse, to modify freely."""
-    def load(relative: str) -> dict:
+    def load(relative: str) -> Report:
         return copy.deepcopy(_parsed_once(str(SHARED / relative)))
     return load
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archive import Archive, Fetched
-from parsers import parse_file
+from parsers import Report, parse_file
 from parsers.checks import appeal_checks, request_checks
 
 SEED_2021 = "seeds/001_0fb663dc2de8e1ec.txt"  # 红土崖镇人民政府 2022, 2021 format
@@ -94,14 +94,14 @@ REPUBLISHED = Filed("http://hunjiang.example/2022/gov.html", "白山市浑江区
 
 
 def build(path: Path, shared: Path) -> Path:
-    seed = parse_file(shared / SEED_2021)
+    seed = parse_file(shared / SEED_2021).to_json()
     return store_reports(path, [(filed.url, rewrite(seed, filed.agency, filed.year, filed.figures), filed.region)
                                 for filed in [*REPORTS, REPUBLISHED]])
 
 
 def store_reports(path: Path, reports: Iterable[tuple[str, dict, dict | None]]) -> Path:
-    """An archive at ``path`` holding each (url, parsed report, registry region), as one crawl run
-    stores them; a URL given twice gets different bytes, so its report gets a second version."""
+    """An archive at ``path`` holding each (url, report in its JSON form, registry region), as one
+    crawl run stores them; a URL given twice gets different bytes, so its report gets a second version."""
     archive = Archive(path)
     try:
         run = archive.start_run(region="测试")
@@ -109,7 +109,7 @@ def store_reports(path: Path, reports: Iterable[tuple[str, dict, dict | None]]) 
             fetched = Fetched(url=url, status=200, body=f"{url} {number}".encode(), headers={},
                               fetched_at=f"2026-11-{number + 1:02d}T08:00:00+00:00",
                               site=url.split("/20")[0].split("/report")[0], region=region)
-            archive.store(run, fetched, report)
+            archive.store(run, fetched, Report.from_json(report))
         archive.finish_run(run)
     finally:
         archive.close()

@@ -941,6 +941,7 @@ def check_parses(states: list[State]) -> int:
         if isinstance(got, Exception):
             problems.append(f"{report['id']} {path}: {got}")
             continue
+        got = got.to_json()
         requests, appeals = got["requests"], got["appeals"]
         parsed = {"agency": got["agency"], "year": got["year"], "template": got["template"],
                   "requests_new_total": requests.get("new", {}).get("total"),

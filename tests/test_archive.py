@@ -12,7 +12,10 @@ import time
 import zlib
 from pathlib import Path
 
-from parsers import NotAReport
+import pytest
+
+from archive import Archive, ArchiveError
+from parsers import NotAReport, Place, Report
 
 SEED = "seeds/003_a5add6b12b1138ca.txt"           # 兰西县兰河乡人民政府 2020, 2019 format
 SEED_WITH_EMPTY_CELL = "seeds/001_0fb663dc2de8e1ec.txt"  # 红土崖镇 2022, one empty cell
@@ -29,9 +32,9 @@ def count(archive, table: str, where: str = "1", params: list | tuple = ()) -> i
     return archive.db.execute(f"SELECT count(*) FROM [{table}] WHERE {where}", params).fetchone()[0]
 
 
-def more_applications(report: dict, extra: int = 2) -> dict:
+def more_applications(report: Report, extra: int = 2) -> Report:
     """The same report with ``extra`` more applications from natural persons, sums kept."""
-    new = report["requests"]["new"]
+    new = report.requests["new"]
     new["natural_person"] += extra
     new["total"] += extra
     return report
@@ -82,6 +85,67 @@ def test_last_capture_is_newest_with_a_body(archive, run, fetch):
     assert archive.last_capture("http://portal.example/unknown") is None
 
 
+# What the crawler reads, through the archive's own methods
+
+def test_validators_and_last_body_are_those_of_the_last_capture_with_a_body(archive, run, fetch):
+    url = "http://portal.example/a.pdf"
+    headers = {"etag": '"e1"', "last-modified": "Mon, 01 Jan 2024 00:00:00 GMT", "content-type": "application/pdf"}
+    archive.store(run, fetch(url, b"%PDF-1", headers=headers), None)
+    archive.store(run, fetch(url, status=304), None)
+    assert archive.validators(url) == ('"e1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    assert archive.last_body(url) == ("application/pdf", b"%PDF-1")
+    assert archive.validators("http://portal.example/unknown") is None and archive.last_body("http://x/") is None
+
+
+def test_a_read_only_archive_reads_what_the_writer_committed(archive, run, fetch, tmp_path):
+    archive.store(run, fetch("http://portal.example/a.txt", b"v1", headers={"etag": '"e1"'}), None)
+    with Archive(tmp_path / "archive.db", readonly=True) as reader:
+        assert reader.validators("http://portal.example/a.txt") == ('"e1"', None)
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.start_run()
+
+
+def test_a_batch_commits_every_size_documents_and_on_leaving(archive, run, fetch, tmp_path):
+    with archive.batch(size=2) as batch:
+        for number in range(3):
+            with batch.document():
+                archive.store(run, fetch(f"http://portal.example/{number}.txt", b"%d" % number), None)
+            with Archive(tmp_path / "archive.db", readonly=True) as reader:
+                seen = [reader.last_capture(f"http://portal.example/{n}.txt") is not None for n in range(3)]
+            assert seen == [[False] * 3, [True, True, False], [True, True, False]][number]
+    with Archive(tmp_path / "archive.db", readonly=True) as reader:
+        assert reader.last_capture("http://portal.example/2.txt") is not None
+
+
+def test_a_run_and_its_sites(archive, run):
+    archive.record_site(run, "http://b.example", source_id=None, status="ok", pages=3, documents=2,
+                        reports_found=1, errors=0)
+    archive.record_site(run, "http://a.example", source_id=None, status="empty", pages=1, documents=0,
+                        reports_found=0, errors=0)
+    archive.finish_run(run, pages=4)
+    assert [site["site"] for site in archive.run_sites(run)] == ["http://a.example", "http://b.example"]
+    assert (archive.run(run)["status"], archive.run(run)["pages"], archive.run(run + 1)) == ("finished", 4, None)
+
+
+def test_an_archive_that_must_exist_is_named_when_missing(tmp_path):
+    with pytest.raises(ArchiveError, match="absent.db: no such archive"):
+        Archive(tmp_path / "absent.db", create=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_sqlite_is_named(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database " * 100)
+    with pytest.raises(ArchiveError, match="notes.db: file is not a database"):
+        Archive(tmp_path / "notes.db")
+
+
+def test_leaving_the_with_block_closes_the_archive(tmp_path):
+    with Archive(tmp_path / "archive.db") as archive:
+        archive.start_run()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        archive.start_run()
+
+
 def test_not_a_report_is_captured_and_nothing_more(archive, run, fetch):
     stored = archive.store(run, fetch("http://portal.example/notice.html", b"<p>notice</p>"),
                            NotAReport("not an annual report"))
@@ -94,8 +158,8 @@ def test_not_a_report_is_captured_and_nothing_more(archive, run, fetch):
 def test_same_report_two_formats_is_one_version(archive, run, fetch, parsed):
     page = parsed(SEED)
     attachment = parsed(SEED)
-    attachment["format"], attachment["file"] = "pdf", "report.pdf"
-    attachment["sections"]["other"] += "\n第 3 页 共 3 页"  # the PDF's own page footer
+    attachment.format, attachment.file = "pdf", "report.pdf"
+    attachment.sections.other += "\n第 3 页 共 3 页"  # the PDF's own page footer
     archive.store(run, fetch("http://portal.example/t20210110_1.html", b"<html>"), page)
     stored = archive.store(run, fetch("http://portal.example/P0.pdf", b"%PDF"), attachment)
     assert stored.report == "unchanged"
@@ -105,8 +169,7 @@ def test_same_report_two_formats_is_one_version(archive, run, fetch, parsed):
 
 def test_page_without_tables_beside_attachment_adds_source_only(archive, run, fetch, parsed):
     page = parsed(SEED)
-    for table in ("proactive", "requests", "appeals"):
-        page[table] = {}
+    page.proactive, page.requests, page.appeals = {}, {}, {}
     archive.store(run, fetch("http://portal.example/P0.pdf", b"%PDF"), parsed(SEED))
     stored = archive.store(run, fetch("http://portal.example/t1.html", b"<html>"), page)
     assert stored.report == "unchanged"
@@ -152,7 +215,7 @@ def test_previous_version_facts_stay_as_history(archive, run, fetch, parsed):
 def test_body_with_two_spellings_is_one_report(archive, run, fetch, parsed):
     long_name = parsed(HONGZE_2024)                 # 淮安市洪泽区人民政府
     short_name = parsed(HONGZE_2024)
-    short_name["agency"] = "洪泽区人民政府"
+    short_name.agency = "洪泽区人民政府"
     first = archive.store(run, fetch("http://portal.example/2024.pdf", b"pdf"), long_name)
     second = archive.store(run, fetch("http://portal.example/2024.html", b"html"), short_name)
     assert second.report_id == first.report_id and second.report == "unchanged"
@@ -168,7 +231,7 @@ def test_body_keeps_one_key_across_years_and_spellings(archive, run, fetch, pars
 def test_registry_region_beats_parsed_region(archive, run, fetch, parsed):
     registry = {"province": "黑龙江省", "city": "绥化市", "county": "兰西县", "adcode": "231222"}
     report = parsed(SEED)
-    report["region"] = {"province": None, "city": None, "county": None, "adcode": None}
+    report.region = Place()
     archive.store(run, fetch("http://portal.example/a.txt", b"v1", region=registry, source_id=None), report)
     assert rows(archive, "SELECT adcode, county, body_key FROM reports") == [
         {"adcode": "231222", "county": "兰西县", "body_key": "231222:兰河乡人民政府"}]
@@ -192,7 +255,7 @@ def test_checks_are_stored_per_version(archive, run, fetch, parsed):
     report = parsed(SEED)
     stored = archive.store(run, fetch("http://portal.example/a.txt", b"v1"), report)
     checks = rows(archive, "SELECT rule, ok FROM checks WHERE report_id = ?", [stored.report_id])
-    assert len(checks) == len(report["checks"]) and all(check["ok"] == 1 for check in checks)
+    assert len(checks) == len(report.checks) and all(check["ok"] == 1 for check in checks)
 
 
 def test_report_summary_gives_totals_of_current_version(archive, run, fetch, parsed):
@@ -200,7 +263,7 @@ def test_report_summary_gives_totals_of_current_version(archive, run, fetch, par
     archive.store(run, fetch("http://portal.example/a.txt", b"v2"), more_applications(parsed(SEED), 5))
     summary = rows(archive, "SELECT * FROM report_summary")
     assert len(summary) == 1
-    assert summary[0]["requests_new"] == parsed(SEED)["requests"]["new"]["total"] + 5
+    assert summary[0]["requests_new"] == parsed(SEED).requests["new"]["total"] + 5
     assert summary[0]["version"] == 2 and summary[0]["review_total"] == 0
 
 
@@ -276,12 +339,13 @@ def test_reopening_archive_applies_no_migration_twice(tmp_path, archive):
 _WRITER = """
 import json, sys
 from archive import Archive, Fetched
-report = json.load(open(sys.argv[2], encoding="utf-8"))
+from parsers import Report
+report = Report.from_json(json.load(open(sys.argv[2], encoding="utf-8")))
 archive = Archive(sys.argv[1])
 run = archive.start_run()
 padding = bytes(range(256)) * 2000
 for i in range(100000):
-    report["requests"]["new"]["natural_person"] = i
+    report.requests["new"]["natural_person"] = i
     fetched = Fetched(url="http://portal.example/a.txt", status=200, body=b"%d" % i + padding,
                       headers={}, fetched_at="2026-11-30T11:20:00+00:00", site="http://portal.example")
     archive.store(run, fetched, report)
@@ -301,7 +365,7 @@ def _kill_writer_midway(db: Path, report_file: Path, delay: float) -> None:
 
 def test_kill_9_mid_store_leaves_valid_archive(tmp_path, parsed):
     db, report_file = tmp_path / "killed.db", tmp_path / "report.json"
-    report_file.write_text(json.dumps(parsed(SEED), ensure_ascii=False), encoding="utf-8")
+    report_file.write_text(json.dumps(parsed(SEED).to_json(), ensure_ascii=False), encoding="utf-8")
     for delay in (0.05, 0.13, 0.31):
         _kill_writer_midway(db, report_file, delay)
         with sqlite3.connect(db) as conn:

@@ -50,8 +50,8 @@ def as_county_government(report: dict) -> dict:
 @pytest.fixture(scope="module")
 def archive_path(tmp_path_factory, shared: Path) -> Path:
     """Five reports: four townships (three of 2020, one of 2022) and one county government (2021)."""
-    township = parse_file(shared / TOWNSHIP_2022)
-    reports = [township, as_county_government(township), *(parse_file(shared / seed) for seed in SEEDS_2020)]
+    township = parse_file(shared / TOWNSHIP_2022).to_json()
+    reports = [township, as_county_government(township), *(parse_file(shared / seed).to_json() for seed in SEEDS_2020)]
     path = tmp_path_factory.mktemp("browser") / "archive.db"
     return store_reports(path, [(f"http://portal.example/report{number}.html", report, None)
                                 for number, report in enumerate(reports)])

@@ -26,12 +26,12 @@ def test_blank_template_is_not_a_report():
 
 
 def test_mixed_template_report_warns_about_single_other_row():
-    report = parse_file(SHARED / "corpus" / "js_huaian_hongze_district_2023_gov.pdf")
+    report = parse_file(SHARED / "corpus" / "js_huaian_hongze_district_2023_gov.pdf").to_json()
     assert "other" in report["requests"] and "other.other" not in report["requests"]
     assert any("(六)其他处理" in warning for warning in report["warnings"])
 
 
 def test_inconsistent_appeals_show_their_numbers():
-    report = parse_file(SHARED / "corpus" / "js_huaian_hongze_district_2023_gov.pdf")
+    report = parse_file(SHARED / "corpus" / "js_huaian_hongze_district_2023_gov.pdf").to_json()
     failing = {check["rule"]: check["detail"] for check in report["checks"] if not check["ok"]}
     assert failing["appeals.total.review"] == "10 + 1 + 0 + 0 ≠ 0 (11 ≠ 0)"

@@ -243,7 +243,7 @@ def test_scrapy_crawl_with_a_region_argument_runs_as_scrapyd_would(portal, tmp_p
     db = tmp_path / "archive.db"
     register(portal, db)
     project = __import__("pathlib").Path(__file__).resolve().parents[1]
-    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "trs", "-a", "region=220602",
+    result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "portal", "-a", "region=220602", "-a", "cms=trs",
                              "-s", f"NIANBAO_DB={db}", *FAST, "-s", "LOG_LEVEL=WARNING"],
                             cwd=project, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

@@ -32,12 +32,13 @@ OPEN_LINE = re.compile(r"Open (http://127\.0\.0\.1:\d+/) \(Ctrl-C to stop\)")
 class Demo:
     """A running `nianbao demo`: its printed lines, the URL it announced, and a way to stop it."""
 
-    def __init__(self, db: Path, port: int) -> None:
+    def __init__(self, db: Path, port: int, command: tuple[str, ...] = (sys.executable, "-m", "nianbao"),
+                 cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
         self.stderr_file = db.with_suffix(".stderr")
         with self.stderr_file.open("w") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "nianbao", "demo", "--db", str(db), "--port", str(port)],
-                cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr, encoding="utf-8", start_new_session=True)
+                [*command, "demo", "--db", str(db), "--port", str(port)],
+                cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, encoding="utf-8", start_new_session=True)
         self.lines: list[str] = []
         self.url: str | None = None
         self._announced = threading.Event()

@@ -1,7 +1,9 @@
 """List-page adapters: TRS WCM, 大汉 Hanweb, 新点 Epoint and the generic pager."""
 from __future__ import annotations
 
-from crawler.listpages import ADAPTERS, Follow, Link, read_list_page
+import pytest
+
+from crawler.listpages import GENERIC, PLATFORMS, Follow, Link, detect, platform, read_list_page
 from crawler.listpages import epoint, hanweb, pager, trs
 
 # A county portal's chrome: a header menu, a 120-link column tree, breadcrumbs and a footer
@@ -415,8 +417,27 @@ def test_read_list_page_picks_the_adapter_by_content() -> None:
     ] == ["trs", "hanweb", "epoint", "pager"]
 
 
-def test_adapters_are_the_four_modules_with_pager_last() -> None:
-    assert [a.CMS for a in ADAPTERS] == ["trs", "hanweb", "epoint", "pager"]
+def test_the_registry_tries_three_platforms_then_the_generic_pager() -> None:
+    assert [p.cms for p in (*PLATFORMS, GENERIC)] == ["trs", "hanweb", "epoint", "pager"]
+
+
+def test_every_platform_module_declares_the_platform_it_reads() -> None:
+    assert [module.PLATFORM for module in (trs, hanweb, epoint, pager)] == [*PLATFORMS, GENERIC]
+
+
+@pytest.mark.parametrize("cms, expected", [("trs", "trs"), ("Hanweb", "hanweb"), (" epoint ", "epoint"),
+                                           ("pager", "pager"), ("gkmlpt", None), ("", None), (None, None)])
+def test_the_registrys_cms_names_a_platform_or_none(cms, expected) -> None:
+    found = platform(cms)
+    assert (found.cms if found else None) == expected
+
+
+def test_a_page_no_platform_recognises_is_the_generic_pagers() -> None:
+    assert detect(PAGER_URL, _plain_list("")) is GENERIC
+
+
+def test_the_registrys_platform_is_not_taken_for_a_page_it_does_not_recognise() -> None:
+    assert detect(TRS_URL, TRS_LIST, prefer="epoint").cms == "trs"
 
 
 def test_preferred_adapter_is_tried_first():

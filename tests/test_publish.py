@@ -169,14 +169,14 @@ def test_short_word_query_finds_reports_by_word(ds):
 
 def test_search_follows_the_current_version(tmp_path, shared):
     from archive import Archive, Fetched
-    from parsers import parse_file
+    from parsers import Report, parse_file
 
     archive = Archive(tmp_path / "archive.db")
     run = archive.start_run()
-    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021), "甲镇人民政府", 2022,
-                                publishing.Figures(prose="本年度收到行政复议申请。"))
+    report = Report.from_json(publishing.rewrite(parse_file(shared / publishing.SEED_2021).to_json(), "甲镇人民政府",
+                                                 2022, publishing.Figures(prose="本年度收到行政复议申请。")))
     for body, prose in ((b"v1", "本年度收到行政复议申请。"), (b"v2", "本年度未收到任何申请。")):
-        report["sections"]["overview"] = prose
+        report.sections.overview = prose
         archive.store(run, Fetched("http://a.example/r.html", 200, body, {}, "2026-11-30T00:00:00", "http://a.example"), report)
     archive.close()
     assert rows(datasette(tmp_path / "archive.db"), "/archive/reports.json?_search=复议") == []
@@ -257,13 +257,13 @@ def test_sqlite_file_that_is_not_an_archive_is_refused(tmp_path):
 
 def test_immutable_archive_includes_writes_still_in_the_log(tmp_path, shared):
     from archive import Archive, Fetched
-    from parsers import parse_file
+    from parsers import Report, parse_file
 
     writer = Archive(tmp_path / "archive.db")
     writer.db.execute("PRAGMA wal_autocheckpoint = 0")
-    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021), "甲镇人民政府", 2022, publishing.Figures())
+    report = publishing.rewrite(parse_file(shared / publishing.SEED_2021).to_json(), "甲镇人民政府", 2022, publishing.Figures())
     writer.store(writer.start_run(), Fetched("http://a.example/r.html", 200, b"v1", {}, "2026-11-30T00:00:00",
-                                             "http://a.example"), report)
+                                             "http://a.example"), Report.from_json(report))
     assert (tmp_path / "archive.db-wal").stat().st_size > 0
     try:
         assert [row["agency"] for row in rows(datasette(tmp_path / "archive.db", immutable=True),
@@ -329,3 +329,34 @@ def test_streamed_csv_asks_for_pages_of_the_largest_size():
 def test_csv_page_keeps_the_size_asked_for():
     assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on&_size=2") == b"_stream=on&_size=2"
     assert _scope_seen_by_datasette("/archive/report_summary.csv", b"") == b""
+
+
+# Another database in the same Datasette (the plugin is installed for every one)
+
+@pytest.fixture(scope="module")
+def beside(archive_path, tmp_path_factory):
+    """Our archive and an unrelated database with its own search index, in one Datasette."""
+    import sqlite_utils
+    from datasette.database import Database
+
+    path = tmp_path_factory.mktemp("other") / "other.db"
+    other = sqlite_utils.Database(path)
+    other["notes"].insert_all([{"id": 1, "body": "行政复议 决定书"}, {"id": 2, "body": "行政 诉讼"}], pk="id")
+    other["notes"].enable_fts(["body"])
+    other.close()
+    ds = datasette(archive_path)
+    ds.add_database(Database(ds, path=str(path)), name="other")
+    return ds
+
+
+def test_another_database_keeps_datasettes_own_search(beside):
+    assert [row["id"] for row in rows(beside, "/other/notes.json?_search=行政复议")] == [1]
+    assert [row["agency"] for row in rows(beside, "/archive/reports.json?_search=复议")] == ["白山市浑江区教育局"]
+
+
+def test_another_databases_pages_do_not_get_the_stylesheet(beside):
+    assert 'href="/-/nianbao.css"' not in get(beside, "/other/notes").text
+
+
+def test_another_databases_csv_keeps_datasettes_page_size():
+    assert _scope_seen_by_datasette("/other/notes.csv", b"_stream=on") == b"_stream=on"

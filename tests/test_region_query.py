@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
-from archive.schema import migrate
-from crawler.regions import Region, RegionError, locate, resolve_region
+from archive import Archive
+from parsers.regions import Region, RegionError, locate, resolve_region
 from crawler.sources import find_sources, import_sources
 from tests.conftest import SHARED
 
@@ -19,9 +18,8 @@ JILIN = Region("220000", "province", "吉林省", "吉林省", None, None)
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
-    database = sqlite_utils.Database(tmp_path_factory.mktemp("regions") / "archive.db")
-    migrate(database)
+def db(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    database = Archive(tmp_path_factory.mktemp("regions") / "archive.db")
     import_sources(database, CSV_LIST)
     return database
 
@@ -73,28 +71,28 @@ def test_a_portal_row_resolves_from_its_name_in_the_rows_context() -> None:
     assert locate(["北京市", "朝阳区"], "朝阳区人民政府").adcode == "110105"
 
 
-def test_a_city_selects_its_own_portal_and_its_counties(db: sqlite_utils.Database) -> None:
+def test_a_city_selects_its_own_portal_and_its_counties(db: Archive) -> None:
     rows = find_sources(db, "白山市")
     assert [row["adcode"] for row in rows] == ["220600", "220602", "220605", "220621", "220622", "220623", "220681"]
     assert rows[1]["portal_url"] == "http://www.hunjiang.gov.cn/"
 
 
-def test_a_county_code_selects_that_county_only(db: sqlite_utils.Database) -> None:
+def test_a_county_code_selects_that_county_only(db: Archive) -> None:
     assert [row["name"] for row in find_sources(db, "220602")] == ["浑江区人民政府"]
 
 
-def test_a_province_selects_every_portal_in_it(db: sqlite_utils.Database) -> None:
+def test_a_province_selects_every_portal_in_it(db: Archive) -> None:
     rows = find_sources(db, "吉林省")
     # 70 listed, less 珲春市 which shares 延边州's URL.
     assert len(rows) == 69 and all(row["adcode"].startswith("22") for row in rows)
 
 
-def test_no_region_selects_every_source(db: sqlite_utils.Database) -> None:
+def test_no_region_selects_every_source(db: Archive) -> None:
     assert len(find_sources(db)) == 3208
 
 
 def test_a_registry_code_the_division_table_dropped_still_selects(tmp_path: Path) -> None:
-    database = sqlite_utils.Database(tmp_path / "archive.db")
+    database = Archive(tmp_path / "archive.db")
     listed = tmp_path / "old.csv"
     listed.write_text("adcode,region_path,portal_name,portal_url\n"
                       "130171,河北省/石家庄市/石家庄高新技术产业开发区,高新区管委会,http://gxq.example.cn/\n",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import parsers
@@ -25,7 +26,7 @@ def fixed_parser(fix_name: str):
     def parse(data: bytes, name: str) -> dict:
         report = parsers.parse_bytes(data, name)
         if name == fix_name:
-            report["proactive"]["regulations"]["new_made"] = 1
+            report.proactive["regulations"]["new_made"] = 1
         return report
     return parse
 
@@ -54,7 +55,7 @@ def test_reparse_stamps_the_parser_version_that_made_it(archive, run, fetch):
     report_id = store_file(archive, run, fetch, LANHE, "http://portal.example/lanhe.txt")
 
     def newer(data: bytes, name: str) -> dict:
-        return fixed_parser(name)(data, name) | {"parser_version": "9.9.9"}
+        return replace(fixed_parser(name)(data, name), parser_version="9.9.9")
 
     reparse(archive, newer)
     assert versions(archive, report_id) == [{"version": 1, "parser_version": parsers.PARSER_VERSION},
@@ -112,8 +113,8 @@ def test_reparse_of_report_with_two_sources_adds_one_version(archive, run, fetch
 
     def fixed(data: bytes, name: str) -> dict:
         report = parsers.parse_bytes(data, name)
-        report["proactive"]["regulations"]["new_made"] = 1
-        report["sections"]["other"] += name  # each file's own prose differs a little
+        report.proactive["regulations"]["new_made"] = 1
+        report.sections.other += name  # each file's own prose differs a little
         return report
 
     assert reparse(archive, fixed)["changed"] == 1

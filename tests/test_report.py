@@ -27,14 +27,14 @@ PRE2019 = """某某县人民政府2017年政府信息公开工作年度报告
 
 
 def test_pre2019_report_keeps_sections_and_year_but_no_tables():
-    report = parse(document_from_text(PRE2019))
+    report = parse(document_from_text(PRE2019)).to_json()
     assert (report["template"], report["year"], report["agency"]) == ("pre2019", 2017, "某某县人民政府")
     assert (report["proactive"], report["requests"], report["appeals"], report["consistent"]) == ({}, {}, {}, None)
     assert report["sections"]["proactive"] == "全年主动公开政府信息1200条。"
 
 
 def test_flattened_page_keeps_sections_and_reads_cells_run_together():
-    report = parse(document_from_text((SHARED / "corpus/flattened/fj_pingtan_2021_gov_2021format.page.txt").read_text()))
+    report = parse(document_from_text((SHARED / "corpus/flattened/fj_pingtan_2021_gov_2021format.page.txt").read_text())).to_json()
     assert (report["agency"], report["year"]) == ("平潭综合实验区", 2021)
     assert report["sections"]["problems"].startswith("（一）")
     assert report["requests"]["new"] == {"natural_person": 64, "commercial": 0, "research": 0, "nonprofit": 2,

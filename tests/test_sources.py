@@ -6,9 +6,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
-from archive.schema import migrate
+from archive import Archive
 from crawler.sources import (
     SourceListError, format_sources, import_sources, normalise_url, read_portal_list,
 )
@@ -20,20 +19,19 @@ XLSX_LIST = PORTALS / "website-gov.xlsx"
 CSV_HEADER = "adcode,region_path,level,portal_name,portal_url,access_method,access_method_zh,effective_url,checked\n"
 
 
-def new_db(tmp_path: Path, name: str = "archive.db") -> sqlite_utils.Database:
-    db = sqlite_utils.Database(tmp_path / name)
-    migrate(db)
-    return db
+def new_db(tmp_path: Path, name: str = "archive.db") -> Archive:
+    return Archive(tmp_path / name)
 
 
 @pytest.fixture(scope="module")
-def csv_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlite_utils.Database, object]:
+def csv_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[Archive, object]:
     db = new_db(tmp_path_factory.mktemp("csv"))
     return db, import_sources(db, CSV_LIST)
 
 
-def source(db: sqlite_utils.Database, url: str) -> dict:
-    return next(db["sources"].rows_where("portal_url = ?", [url]))
+def source(db: Archive, url: str) -> dict:
+    [row] = db.sources_at(url)
+    return row
 
 
 def test_the_csv_list_is_read_row_for_row() -> None:
@@ -47,13 +45,13 @@ def test_importing_the_csv_adds_every_portal_but_one_shared_url(csv_db) -> None:
     # 珲春市 is listed with 延边州's URL; portal_url is unique, so the first row keeps it.
     assert (result.added, result.updated, result.unchanged) == (3208, 0, 0)
     assert result.skipped == ["珲春市人民政府: same portal URL as 延边朝鲜族自治州人民政府 (http://www.yanbian.gov.cn/)"]
-    assert db["sources"].count == 3208
+    assert db.db["sources"].count == 3208
 
 
 def test_only_the_production_corps_stays_without_a_code(csv_db) -> None:
     db, result = csv_db
     assert result.unresolved == ["新疆生产建设兵团人民政府 http://www.xjbt.gov.cn/"]
-    assert db["sources"].count_where("adcode is null") == 1
+    assert db.db["sources"].count_where("adcode is null") == 1
 
 
 def test_a_coded_row_takes_its_names_from_the_code(csv_db) -> None:
@@ -88,27 +86,27 @@ def test_the_url_that_answered_the_probe_is_the_key(csv_db) -> None:
     db, _ = csv_db
     # Listed as https, answered only over http.
     assert source(db, "http://www.xingtai.gov.cn/")["adcode"] == "130500"
-    assert db["sources"].count_where("portal_url = ?", ["https://www.xingtai.gov.cn/"]) == 0
+    assert db.db["sources"].count_where("portal_url = ?", ["https://www.xingtai.gov.cn/"]) == 0
 
 
 def test_reimporting_the_same_file_adds_and_changes_nothing(csv_db) -> None:
     db, _ = csv_db
     again = import_sources(db, CSV_LIST)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 3208)
-    assert db["sources"].count == 3208
+    assert db.db["sources"].count == 3208
 
 
 def test_the_xlsx_without_codes_gets_a_code_for_nearly_every_row(tmp_path: Path) -> None:
     db = new_db(tmp_path)
     result = import_sources(db, XLSX_LIST)
-    coded = db["sources"].count_where("adcode is not null")
+    coded = db.db["sources"].count_where("adcode is not null")
     assert (result.added, coded) == (3208, 3207)
     assert coded / result.added > 0.999
 
 
 def test_the_xlsx_resolves_to_the_same_codes_as_the_csv(csv_db) -> None:
     db, _ = csv_db
-    expected = {row["portal_url"]: row["adcode"] for row in db["sources"].rows}
+    expected = {row["portal_url"]: row["adcode"] for row in db.db["sources"].rows}
     got: dict[str, str] = {}
     for row in read_portal_list(XLSX_LIST):
         got.setdefault(row["portal_url"], row["adcode"])  # the first of a shared URL, as imported
@@ -128,7 +126,7 @@ def test_a_shorter_list_deletes_nothing(tmp_path: Path) -> None:
     short = tmp_path / "short.csv"
     short.write_text(CSV_HEADER + CSV_LIST.read_text(encoding="utf-8").splitlines()[5] + "\n", encoding="utf-8")
     result = import_sources(db, short)
-    assert (result.added, result.unchanged, db["sources"].count) == (0, 1, 3208)
+    assert (result.added, result.unchanged, db.db["sources"].count) == (0, 1, 3208)
 
 
 def test_a_code_the_division_table_dropped_keeps_the_files_names(tmp_path: Path) -> None:

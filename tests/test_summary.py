@@ -30,17 +30,17 @@ def test_summary_marks_a_gone_report(archive, run, fetch, parsed):
 
 def test_failing_rules_are_listed(archive, run, fetch, parsed):
     report = parsed(SEED)
-    report["checks"][0]["ok"] = False
+    report.checks[0].ok = False
     stored = archive.store(run, fetch("http://portal.example/a.txt", b"v1"), report)
     row = archive.db["report_summary"].get(stored.report_id)
-    assert (row["checks_failed"], row["failed_rules"]) == (1, report["checks"][0]["rule"])
+    assert (row["checks_failed"], row["failed_rules"]) == (1, report.checks[0].rule)
 
 
 def test_search_forgets_words_of_a_replaced_version(archive, run, fetch, parsed):
     report = parsed(SEED)
-    report["sections"]["overview"] = "今年举办听证会一次。"
+    report.sections.overview = "今年举办听证会一次。"
     stored = archive.store(run, fetch("http://portal.example/a.txt", b"v1"), report)
-    report["sections"]["overview"] = "今年举办座谈会一次。"
+    report.sections.overview = "今年举办座谈会一次。"
     archive.store(run, fetch("http://portal.example/a.txt", b"v2"), report)
     assert (found(archive, "听证"), found(archive, "座谈")) == ([], [stored.report_id])
 
@@ -48,7 +48,7 @@ def test_search_forgets_words_of_a_replaced_version(archive, run, fetch, parsed)
 def test_older_archive_gets_summary_and_search_when_opened(tmp_path, fetch, parsed):
     older = Archive(tmp_path / "archive.db")
     report = parsed(SEED)
-    report["sections"]["overview"] = "今年举办听证会一次。"
+    report.sections.overview = "今年举办听证会一次。"
     stored = older.store(older.start_run(), fetch("http://portal.example/a.txt", b"v1"), report)
     older.close()
     _undo_publishing(tmp_path / "archive.db")

@@ -1,55 +1,39 @@
-"""List-page adapters for the portal CMS families: pure functions over (url, html text).
+"""The platform registry: which portal platforms (CMS families) nianbao reads list pages of,
+and how each is recognised and read.
 
-Each adapter module has ``matches(url, text) -> bool`` and ``read(url, text) -> ListPage``.
-``read_list_page`` picks the first that matches; ``pager`` is the generic fallback.
+Each platform module declares a ``PLATFORM`` (crawler.listpages.listpage.Platform): its name,
+``matches(url, text)`` and ``read(url, text, form)``, pure functions over a page's URL and text.
+A page is read by the platform the source registry names for its portal when that platform
+recognises the page, else by the first platform that does; the generic pager reads the rest.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from . import epoint, hanweb, pager, trs
+from .listpage import Follow, Link, ListPage, Platform
+
+# In the order they are tried: the most distinctive page markers first.
+PLATFORMS: tuple[Platform, ...] = (trs.PLATFORM, hanweb.PLATFORM, epoint.PLATFORM)
+GENERIC: Platform = pager.PLATFORM
+_BY_CMS = {platform.cms: platform for platform in (*PLATFORMS, GENERIC)}
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str                  # absolute
-    title: str                # link text, whitespace-collapsed (or the title attribute when longer)
-    date: str | None = None   # "YYYY-MM-DD" when the list shows one
+def platform(cms: str | None) -> Platform | None:
+    """The platform the source registry's ``cms`` names; None for an unknown or empty name."""
+    return _BY_CMS.get((cms or "").strip().lower())
 
 
-@dataclass(frozen=True)
-class Follow:
-    """Another list page of the same column, to fetch."""
-    url: str
-    method: str = "GET"
-    body: str | None = None                       # form-encoded body for POST
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-@dataclass
-class ListPage:
-    cms: str               # "trs" | "hanweb" | "epoint" | "pager"
-    links: list[Link]      # entries of this list page (articles, attachments, sub-columns), not navigation
-    follows: list[Follow]  # the remaining list pages of this column
-
-
-# The adapters import the classes above, so they are imported after them.
-from crawler.listpages import epoint, hanweb, pager, trs  # noqa: E402
-
-ADAPTERS: tuple = (trs, hanweb, epoint, pager)
+def detect(url: str, text: str, prefer: str | None = None) -> Platform:
+    """The platform whose list page this is: ``prefer`` (the registry's word) when it
+    recognises the page, else the first that does, else the generic pager."""
+    known = platform(prefer)
+    candidates = ([known] if known else []) + [p for p in PLATFORMS if p is not known]
+    return next((p for p in candidates if p.matches(url, text)), GENERIC)
 
 
 def read_list_page(url: str, text: str, form: str | None = None, prefer: str | None = None) -> ListPage:
-    """Read a list page with the first adapter that recognises it.
-
-    ``form`` is the POST body a Hanweb dataproxy answer was requested with (the spider has it
-    in the Follow it fetched); the other adapters ignore it. ``prefer`` names the adapter to
-    try first, when the portal's platform is known.
-    """
-    for adapter in sorted(ADAPTERS, key=lambda adapter: adapter.CMS != prefer):
-        if adapter.matches(url, text):
-            if adapter is hanweb:
-                return hanweb.read(url, text, form)
-            return adapter.read(url, text)
-    return pager.read(url, text)
+    """A list page read by its platform's reader (see ``detect``)."""
+    return detect(url, text, prefer).read(url, text, form)
 
 
-__all__ = ["ADAPTERS", "Follow", "Link", "ListPage", "read_list_page"]
+__all__ = ["GENERIC", "PLATFORMS", "Follow", "Link", "ListPage", "Platform", "detect", "platform",
+           "read_list_page"]

@@ -8,9 +8,8 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
-from crawler.listpages import Follow, ListPage
-from crawler.listpages.pager import (absolute, base_url, collapse, main_list_links, page_count_from_text,
-                                     parse, with_param)
+from .links import absolute, base_url, collapse, main_list_links, page_count_from_text, parse, with_param
+from .listpage import Follow, ListPage, Platform
 
 CMS = "epoint"
 
@@ -73,6 +72,9 @@ def follows_for(url: str, root: lxml.html.HtmlElement) -> list[Follow]:
     return [Follow(with_param(url, name, n)) for n in range(1, count + 1) if n != current]
 
 
-def read(url: str, text: str) -> ListPage:
+def read(url: str, text: str, form: str | None = None) -> ListPage:
     root = parse(text)
     return ListPage(CMS, main_list_links(url, root), follows_for(url, root))
+
+
+PLATFORM = Platform(CMS, "新点 Epoint", matches, read)

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit
 
-from crawler.listpages import Follow, Link, ListPage
-from crawler.listpages.pager import links_in, main_list_links, parse
+from .links import links_in, main_list_links, parse
+from .listpage import Follow, Link, ListPage, Platform
 
 CMS = "hanweb"
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
@@ -224,3 +224,6 @@ def read(url: str, text: str, form: str | None = None) -> ListPage:
     if is_dataproxy(url, text):
         return read_dataproxy(url, text, form)
     return read_column(url, text)
+
+
+PLATFORM = Platform(CMS, "大汉 Hanweb JCMS", matches, read)

@@ -1,272 +1,21 @@
-"""Generic list pages ("下一页" links, ?page=N, index_N.html), and the HTML helpers the
-CMS adapters share: parsing, link titles, dates, and finding the main list among the
-navigation that portal pages carry (often 100+ links of menus, headers and footers)."""
+"""The generic list-page reader, tried after every platform's: "下一页" links, ?page=N,
+index_N.html."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import lxml.html
-from lxml import etree
 
-from crawler.listpages import Follow, Link, ListPage
+from .links import PAGER_WORDS, absolute, base_url, collapse, entries, page_count_from_text, parse, with_param
+from .listpage import Follow, ListPage, Platform
 
 CMS = "pager"
-
-# ---------------------------------------------------------------- parsing and text
-
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-
-
-def parse(text: str) -> lxml.html.HtmlElement:
-    """Parse page text; lxml refuses str input that still carries an XML encoding declaration."""
-    text = _XML_DECLARATION.sub("", text or "")
-    if not text.strip():
-        return lxml.html.fromstring("<html><body></body></html>")
-    try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        return lxml.html.fromstring("<html><body></body></html>")
-
-
-def collapse(text: str | None) -> str:
-    """Whitespace-collapsed text; portals pad with &nbsp; and ideographic spaces."""
-    return " ".join((text or "").replace("\xa0", " ").replace("\u3000", " ").split())
-
-
-def title_of(a: lxml.html.HtmlElement) -> str:
-    """Link text, or the title attribute when longer (lists truncate titles with '...')."""
-    text = collapse(a.text_content())
-    attr = collapse(a.get("title"))
-    return attr if len(attr) > len(text) else text
-
-
-def base_url(url: str, root: lxml.html.HtmlElement) -> str:
-    found = root.xpath("//base/@href")
-    return urljoin(url, found[0].strip()) if found and found[0].strip() else url
-
-
-def absolute(base: str, href: str | None) -> str | None:
-    """Absolute http(s) URL of an href, None for scripts, mail and bare anchors."""
-    href = (href or "").strip()
-    if not href or href.startswith("#") or re.match(r"(?i)(javascript|mailto|tel|data):", href):
-        return None
-    joined = urljoin(base, href)
-    parts = urlsplit(joined)
-    if parts.scheme not in ("http", "https"):
-        return None
-    return urlunsplit(parts._replace(fragment=""))
-
-
-def _site(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
-
-
-def same_host(a: str, b: str) -> bool:
-    """Same host, counting www.example.gov.cn and example.gov.cn as one."""
-    return _site(a) == _site(b)
-
-
-_DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-def find_date(text: str) -> str | None:
-    """The first date in text as YYYY-MM-DD (2023-1-5, 2023/01/05, 2023.01.05, 2023年1月5日)."""
-    for year, month, day in _DATE.findall(text or ""):
-        if 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-    return None
-
-
-# ---------------------------------------------------------------- navigation and the main list
-
-_NAV_TAGS = {"header", "footer", "nav"}
-_NAV_TOKENS = {"nav", "menu", "header", "head", "footer", "foot", "top", "bottom", "banner",
-               "crumb", "crumbs", "breadcrumb", "position", "location", "dh", "daohang",
-               "yqlj", "friend", "friendlink", "links", "sitemap", "share", "search", "copyright",
-               "topbar", "mainnav", "subnav", "weizhi", "dqwz"}
-_NAV_PREFIXES = ("nav", "menu", "header", "footer", "breadcrumb", "crumb", "topbar", "friendlink")
-_ITEM_TAGS = {"li", "tr", "dd", "dt", "p"}
-_PAGER_WORDS = re.compile(r"首页|尾页|末页|上一页|下一页|上页|下页|前一页|后一页|最后一页|跳转|^\d+$|^[<>«»]+$")
-
-
-def _is_nav_element(el: lxml.html.HtmlElement) -> bool:
-    if el.tag in _NAV_TAGS:
-        return True
-    names = f"{el.get('id', '')} {el.get('class', '')}".lower()
-    tokens = [t for t in re.split(r"[\s_\-]+", names) if t]
-    return any(t in _NAV_TOKENS or t.startswith(_NAV_PREFIXES) for t in tokens)
-
-
-def in_navigation(a: lxml.html.HtmlElement) -> bool:
-    return any(_is_nav_element(el) for el in a.iterancestors() if isinstance(el.tag, str))
-
-
-def item_of(a: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The list item a link sits in (li, table row, dd…), or its parent when there is none."""
-    for el in a.iterancestors():
-        if el.tag in _ITEM_TAGS:
-            return el
-        if el.tag in ("ul", "ol", "table", "tbody", "dl", "body"):
-            break
-    return a.getparent()
-
-
-def date_of(a: lxml.html.HtmlElement) -> str | None:
-    """The date shown beside a link in its item, else in its own title."""
-    item = item_of(a)
-    rest = collapse(item.text_content()).replace(collapse(a.text_content()), " ")
-    return find_date(rest) or find_date(title_of(a))
-
-
-# Detail pages of the common CMSs: TRS t20230115_101.html, Hanweb art_12_34.html, others.
-_ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?|/art_\d+_\d+\.html|/(?:content|post|info|detail)[_/]\d+"
-                          r"|\.(?:pdf|docx?|wps|ofd|xlsx?)$", re.I)
-
-
-def _in_column(url: str, page_url: str) -> bool:
-    """Under the page's own directory, as a column's articles are (not at the site root)."""
-    directory = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
-    return directory != "/" and same_host(url, page_url) and urlsplit(url).path.startswith(directory)
-
-
-def _weight(url: str, page_url: str, title: str, dated: bool) -> float:
-    # Menus are many short same-site labels; list entries are long titles, often dated.
-    weight = 1.0 if len(title) >= 8 else 0.05
-    if dated:
-        weight *= 2
-    if not same_host(url, page_url):
-        weight *= 0.2
-    if _ARTICLE_URL.search(url):
-        weight *= 1.5
-    if _in_column(url, page_url):
-        weight *= 2
-    return weight
-
-
-def _group_key(members: list[tuple[lxml.html.HtmlElement, str, str]],
-               page_url: str) -> tuple[bool, bool, float]:
-    """Which container holds the main list, compared in order: most entries are titled
-    articles under this column's directory (sidebar headlines live elsewhere); most are
-    dated (navigation never is); then the weight of the entries."""
-    dated = [date_of(a) is not None for a, _, _ in members]
-    own = sum(len(t) >= 8 and _in_column(h, page_url) for _, h, t in members)
-    weight = sum(_weight(h, page_url, t, d) for (_, h, t), d in zip(members, dated))
-    return own * 2 > len(members), sum(dated) * 2 >= len(members), weight
-
-
-def candidate_anchors(root: lxml.html.HtmlElement, url: str) -> Iterable[tuple[lxml.html.HtmlElement, str, str]]:
-    """(anchor, absolute url, title) for every content-like link outside navigation blocks."""
-    base = base_url(url, root)
-    for a in root.iter("a"):
-        href = absolute(base, a.get("href"))
-        title = title_of(a)
-        if href is None or not title or _PAGER_WORDS.search(title) or in_navigation(a):
-            continue
-        yield a, href, title
-
-
-def main_list_links(url: str, root: lxml.html.HtmlElement) -> list[Link]:
-    """The links of the page's main list: the heaviest container of entries and its siblings."""
-    groups: dict[lxml.html.HtmlElement, list[tuple[lxml.html.HtmlElement, str, str]]] = {}
-    for a, href, title in candidate_anchors(root, url):
-        groups.setdefault(item_of(a).getparent(), []).append((a, href, title))
-    if not groups:
-        return []
-    score = {c: _group_key(members, url) for c, members in groups.items()}
-    best = max(score, key=score.__getitem__)
-    # TRS templates split one list into several <ul> of five under one parent.
-    chosen = [c for c in groups if c is best or (c.getparent() is best.getparent() and c.tag == best.tag)]
-    return links_from(entry for c in chosen for entry in groups[c])
-
-
-def links_from(anchors: Iterable[tuple[lxml.html.HtmlElement, str, str]]) -> list[Link]:
-    """Links in document order, one per URL (the first title wins)."""
-    seen: dict[str, Link] = {}
-    for a, href, title in anchors:
-        if href not in seen:
-            seen[href] = Link(href, title, date_of(a))
-    return list(seen.values())
-
-
-_LIST_NAME = re.compile(r"^(?:index|default|list)\.(?:s?html?|jsp|aspx?|php)$", re.I)
-
-
-def _is_child_list(url: str, href: str) -> bool:
-    """A list in a directory below this page's: a sub-column of this column."""
-    directory = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    path = urlsplit(href).path
-    if not same_host(url, href) or not path.startswith(directory):
-        return False
-    rest = path[len(directory):]
-    name = rest.rsplit("/", 1)[-1]
-    return "/" in rest and (name == "" or bool(_LIST_NAME.match(name)))
-
-
-def subcolumn_links(url: str, root: lxml.html.HtmlElement) -> list[Link]:
-    """Links to lists under this column (部门年报/, 2023/), wherever the template puts them:
-    tabs and left-hand menus are navigation to everything else but entries here."""
-    base = base_url(url, root)
-    found = []
-    for a in root.iter("a"):
-        href = absolute(base, a.get("href"))
-        title = title_of(a)
-        if href and title and not _PAGER_WORDS.search(title) and _is_child_list(url, href):
-            found.append((a, href, title))
-    return links_from(found)
-
-
-def entries(url: str, root: lxml.html.HtmlElement) -> list[Link]:
-    """The main list, then sub-columns it does not already hold."""
-    main = main_list_links(url, root)
-    known = {link.url for link in main}
-    return main + [link for link in subcolumn_links(url, root) if link.url not in known]
-
-
-def links_in(url: str, root: lxml.html.HtmlElement) -> list[Link]:
-    """Every content-like link of a fragment (a CDATA record, a known list container)."""
-    return links_from(candidate_anchors(root, url))
-
-
-# ---------------------------------------------------------------- page counts and page URLs
-
-_COUNT_PATTERNS = (
-    re.compile(r"共\s*(\d+)\s*页"),
-    re.compile(r"页次\s*[:：]?\s*\d+\s*/\s*(\d+)"),
-    re.compile(r"第\s*\d+\s*页\s*/\s*(\d+)\s*页"),
-    re.compile(r"(?<![\d/])\d+\s*/\s*(\d+)\s*页"),
-)
-
-
-def page_count_from_text(root: lxml.html.HtmlElement) -> int | None:
-    """Page count from the pager's words (共5页, 页次：1/5, 1/5页) or a bare <span>1/5</span>."""
-    text = collapse(root.text_content())
-    for pattern in _COUNT_PATTERNS:
-        found = pattern.search(text)
-        if found:
-            return int(found.group(1))
-    for el in root.iter("span", "font", "b", "em", "label", "div", "td"):
-        found = re.fullmatch(r"(\d+)\s*/\s*(\d+)", collapse(el.text_content()))
-        if found and int(found.group(1)) <= int(found.group(2)):
-            return int(found.group(2))
-    return None
 
 
 PAGE_PARAMS = ("page", "currentPage", "currPage", "curPage", "pageNo", "pageNum", "pageIndex",
                "cur_page", "Paging", "pn")
-
-
-def with_param(url: str, name: str, value: int) -> str:
-    """url with one query parameter set (added when absent), the others kept in order."""
-    parts = urlsplit(url)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    if any(k == name for k, _ in query):
-        query = [(k, str(value) if k == name else v) for k, v in query]
-    else:
-        query.append((name, str(value)))
-    return urlunsplit(parts._replace(query=urlencode(query, safe="/:,")))
 
 
 def page_param(url: str) -> tuple[str, int] | None:
@@ -315,7 +64,7 @@ def _pager_urls(url: str, root: lxml.html.HtmlElement) -> list[str]:
     for a in root.iter("a"):
         label = collapse(a.text_content())
         href = absolute(base, a.get("href"))
-        if href and label and _PAGER_WORDS.search(label) and (page_param(href) or page_template(href)):
+        if href and label and PAGER_WORDS.search(label) and (page_param(href) or page_template(href)):
             urls.append(href)
     return urls
 
@@ -394,6 +143,9 @@ def matches(url: str, text: str) -> bool:
     return True
 
 
-def read(url: str, text: str) -> ListPage:
+def read(url: str, text: str, form: str | None = None) -> ListPage:
     root = parse(text)
     return ListPage(CMS, entries(url, root), follows_for(url, root))
+
+
+PLATFORM = Platform(CMS, "generic pager (下一页, ?page=N, index_N.html)", matches, read)

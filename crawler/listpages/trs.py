@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from crawler.listpages import Follow, ListPage
-from crawler.listpages.pager import entries, parse
+from .links import entries, parse
+from .listpage import Follow, ListPage, Platform
 
 CMS = "trs"
 
@@ -82,8 +82,11 @@ def matches(url: str, text: str) -> bool:
     return pager_script(url, text) is not None
 
 
-def read(url: str, text: str) -> ListPage:
+def read(url: str, text: str, form: str | None = None) -> ListPage:
     script = pager_script(url, text)
     pages = page_urls(url, script) if script else []
     follows = [Follow(page) for page in pages if not _is_same_page(url, page, script)]
     return ListPage(CMS, entries(url, parse(text)), follows)
+
+
+PLATFORM = Platform(CMS, "TRS WCM", matches, read)

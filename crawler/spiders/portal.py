@@ -1,7 +1,8 @@
 """The portal spider: from a portal's home page (or its report column) to every report on it.
 
-One spider serves every portal; the CMS adapters in `crawler.listpages` read the list pages.
-Platform spiders (`trs`, `hanweb`, ...) are this spider started with a CMS the registry knows.
+One spider serves every portal. Its list pages are read by the platform registry
+(`crawler.listpages`): first by the reader of the platform the source registry records for the
+portal (its `cms`), else by whichever platform recognises the page.
 """
 
 from __future__ import annotations
@@ -17,13 +18,12 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from archive import Fetched
-from crawler import discovery, recognise
-from crawler.failures import BLOCKING_STATUSES, classify
-from crawler.items import CrawlError, SiteLedger
-from crawler.listpages import Follow, ListPage, read_list_page
-from crawler.middlewares import site_of
-from parsers.regions import find_region
+from .. import discovery, recognise
+from ..failures import BLOCKING_STATUSES, classify
+from ..items import CrawlError, SiteLedger
+from ..listpages import Follow, ListPage, read_list_page
+from ..middlewares import site_of
+from ..siblings import Fetched, find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
@@ -31,7 +31,8 @@ _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"
 
 class PortalSpider(scrapy.Spider):
     name = "portal"
-    # The list-page adapter to try first; None lets each page choose (generic discovery).
+    # The platform to try first for every portal (`-a cms=trs`); a portal's own entry in the
+    # source registry beats it. None lets each page choose.
     cms: str | None = None
 
     def __init__(self, url: str | None = None, sources: str | list[dict] | None = None,
@@ -48,14 +49,11 @@ class PortalSpider(scrapy.Spider):
         """`-a region=白山市` (as scrapyd jobs give it) takes the portals from the archive's registry."""
         if region is None:
             return super().from_crawler(crawler, *args, **kwargs)
-        from archive import Archive
-        from crawler.runner import sources_for
+        from ..runner import sources_for
+        from ..siblings import DEFAULT_PATH, Archive
 
-        archive = Archive(crawler.settings.get("NIANBAO_DB", "archive.db"))
-        try:
+        with Archive(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH)) as archive:
             sources = sources_for(archive, region, None)
-        finally:
-            archive.close()
         spider = super().from_crawler(crawler, *args, sources=sources, **kwargs)
         spider.region = region
         return spider
