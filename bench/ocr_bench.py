@@ -28,7 +28,7 @@ import json, resource, sys, time
 from parsers import parse_file
 started = time.perf_counter()
 try:
-    report = parse_file(sys.argv[1])
+    report = parse_file(sys.argv[1]).to_json()
 except Exception as error:
     report = {"error": str(error)}
 report["_seconds"] = time.perf_counter() - started

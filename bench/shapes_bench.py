@@ -61,7 +61,7 @@ def bench_shape(shape: str, count: int) -> tuple[Counter, list[float], list[byte
         name, data = shapes.render(shape, spec)
         started = time.perf_counter()
         try:
-            parsed = parse_bytes(data, name)
+            parsed = parse_bytes(data, name).to_json()
         except ParseError:
             parsed = None
             tally["failed"] += 1

@@ -19,6 +19,8 @@ from importlib.metadata import distribution
 # Division names that are also ordinary words in a report: never read from prose, though
 # 城区 and 郊区 are real counties with portals, which a region query still finds.
 _GENERIC_NAMES = frozenset({"城区", "郊区", "矿区", "新区", "市辖区"})
+# Bodies that report under a name other than their division's: 平潭综合实验区 governs 平潭县.
+_BODY_NAMES = {"平潭综合实验区": "350128"}
 _WEBSITE_MENTION = re.compile(r"(?:政府网站|门户网站|人民政府|政府门户|政府)")
 
 
@@ -44,6 +46,8 @@ def _divisions() -> tuple[dict[str, list[str]], dict[str, str]]:
         if name in _GENERIC_NAMES:
             continue
         by_code[code] = name
+        by_name.setdefault(name, []).append(code)
+    for name, code in _BODY_NAMES.items():
         by_name.setdefault(name, []).append(code)
     return by_name, by_code
 

@@ -16,7 +16,7 @@ def parsed_and_truth(seed: int, template: str, **flags) -> tuple[dict, dict]:
     name, data = shapes.render("ruleless_pdf", spec)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         assert not any(page.lines or page.rects for page in pdf.pages)  # not one ruling line
-    return parse_bytes(data, name), shapes.truth("ruleless_pdf", spec).expected
+    return parse_bytes(data, name).to_json(), shapes.truth("ruleless_pdf", spec).expected
 
 
 @pytest.mark.parametrize(("seed", "template", "flags"), [(6000, "2019", {}), (6005, "2021", {"blanks": True})])

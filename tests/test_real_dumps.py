@@ -37,7 +37,7 @@ def _dump_of(expected_file: Path) -> Path:
 
 @functools.cache
 def _parsed(dump: Path) -> dict:
-    return parse_file(dump)
+    return parse_file(dump).to_json()
 
 
 @pytest.mark.parametrize(("expected_file", "group"), CASES,

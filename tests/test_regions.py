@@ -26,3 +26,8 @@ def test_ambiguous_district_narrows_to_nothing_shared():
 
 def test_no_place_named_gives_empty_region():
     assert find_region("港门镇人民政府", "按照市、县统一部署")["province"] is None
+
+
+def test_body_named_other_than_its_division_is_placed():
+    from parsers.regions import find_region
+    assert find_region("平潭综合实验区", "平潭综合实验区2021年度政府信息公开工作年度报告")["adcode"] == "350128"

@@ -21,7 +21,7 @@ def _cells(part: dict) -> dict[str, object]:
 
 def _score(shape: str, spec) -> tuple[int, int, list[str], object]:
     name, data = shapes.render(shape, spec)
-    report = parse_bytes(data, name)
+    report = parse_bytes(data, name).to_json()
     truth, real = shapes.truth(shape, spec), reportgen.expected(spec)
     right, total, wrong = 0, 0, []
     for table in TABLES:
