@@ -10,6 +10,7 @@ and are left null when those cannot decide either. A wrong number is worse than 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -45,7 +46,8 @@ class Reading:
     values: Values | None
     choices: list[Values] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    doubts: list[Values] = field(default_factory=list)  # other readings, if the table disagrees
+    # The other readings, worked out only if the table's identities disagree with this one.
+    doubts: Callable[[], list[Values]] | None = None
 
 
 def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True,
@@ -68,7 +70,7 @@ def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: 
             continue
         good = _distinct([r for r in readings if identity is None or identity(_cleaned(r))])
         if len(good) == 1:
-            return Reading(good[0], doubts=_doubts(tokens, width, identity, ops, good[0]))
+            return Reading(good[0], doubts=functools.partial(_doubts, tokens, width, identity, ops, good[0]))
         if len(good) > 1:
             return Reading(None, sorted(good, key=repr))
     return Reading(None)
@@ -95,6 +97,8 @@ def agreed(choices: list[Values]) -> Values:
 
 def _grid_reading(tokens: list[Token], width: int) -> Reading | None:
     """Cells as the grid placed them; a value merged across columns is 0 in each if 0."""
+    if len(tokens) == width and all(t.span == 1 for t in tokens):
+        return Reading(tuple(_value(t) for t in tokens))
     warnings: list[str] = []
     expanded: list[object] = []
     tokens = _without_padding(tokens, width)

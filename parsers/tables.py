@@ -9,7 +9,7 @@ or left null with a warning naming them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from . import grammar as G
@@ -39,7 +39,7 @@ class TableValues:
     proactive_template: str | None = None
     warnings: list[str] = field(default_factory=list)
     unread: set[str] = field(default_factory=set)
-    doubts: dict[str, list[Values]] = field(default_factory=dict)
+    doubts: dict[str, Callable[[], list[Values]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -319,7 +319,7 @@ def _settle_requests(found: TableValues, pending: dict[str, list[Values]]) -> No
     reading of them (empty cells lost) would make it hold."""
     current = {key: tuple(values) for key, values in found.requests.items()}
     if found.doubts and not pending and not _table_holds(current):
-        pending = dict(found.doubts)
+        pending = {key: readings for key, doubts in found.doubts.items() if (readings := doubts())}
     if not pending:
         return
     known = {key: tuple(values) for key, values in found.requests.items() if key not in pending}

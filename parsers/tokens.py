@@ -24,6 +24,7 @@ _DATE_OR_NUMBERING = re.compile(r"(?:年|月|日|号|[.、．](?!\d))")
 # A page's number printed in the text a PDF gave: -4-, — 4 —, 第4页, 4/12.
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
+_BLANK_MARKS = _PLACEHOLDERS - {"无"}
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,31 @@ def _label_words(tokens: list[Token]) -> list[Token]:
 
 def row_tokens(row: list[Cell]) -> list[Token]:
     """A grid row: its label cells, then its value cells with blanks and spans kept."""
-    last_label = max((i for i, c in enumerate(row) if not c.merged and not is_value_like(c.text)), default=-1)
+    last_label = -1
+    for index, cell in enumerate(row):
+        if not cell.merged and not is_value_like(cell.text):
+            last_label = index
     # A label cell may carry its row's first value (属于国家秘密0) where columns were guessed.
     tokens = [t for c in row[: last_label + 1] if not c.merged and c.text.strip() for t in _label_cell(c.text)]
+    filled = False
     for cell in row[last_label + 1:]:
-        if cell.merged:
-            if tokens and tokens[-1].is_value:
-                tokens[-1] = Token(tokens[-1].text, True, span=tokens[-1].span + 1, blank=tokens[-1].blank)
-            continue
-        text = normalize_cell(cell.text)
-        tokens.append(Token(cell.text.strip(), True, blank=not text or text in _PLACEHOLDERS - {"无"}))
-    if all(t.blank for t in tokens if t.is_value) and last_label >= 0:
+        if not cell.merged:
+            token = _value_cell(cell.text)
+            filled = filled or not token.blank
+            tokens.append(token)
+        elif tokens and tokens[-1].is_value:
+            last = tokens[-1]
+            tokens[-1] = Token(last.text, True, span=last.span + 1, blank=last.blank)
+    if not filled and last_label >= 0:
         # A label row padded to the table's width: its labels end where the row does.
         return [t for t in tokens if not t.is_value] + [ROW_END]
     return tokens
+
+
+@functools.lru_cache(maxsize=8192)
+def _value_cell(text: str) -> Token:
+    cell = normalize_cell(text)
+    return Token(text.strip(), True, blank=not cell or cell in _BLANK_MARKS)
 
 
 @functools.lru_cache(maxsize=8192)
