@@ -260,9 +260,12 @@ def summary(report: Report) -> str:
                      f"{handled} handled, {carried_forward} carried forward")
     if report.appeals:
         lines.append("  appeals: " + ", ".join(f"{group} {row['total']}" for group, row in report.appeals.items()))
-    failing = [check for check in report.checks if not check.ok]
+    failing = [check for check in report.checks if check.ok is False]
+    unknown = sum(check.ok is None for check in report.checks)
     if report.checks:
-        lines.append(f"  checks: {len(report.checks) - len(failing)} of {len(report.checks)} hold")
+        holding = sum(bool(check.ok) for check in report.checks)
+        lines.append(f"  checks: {holding} of {len(report.checks)} hold"
+                     + (f", {unknown} on cells not read" if unknown else ""))
     lines += [f"  FAILS {check.rule}: {check.detail}" for check in failing]
     lines += [f"  warning: {warning}" for warning in report.warnings]
     return "\n".join(lines)
