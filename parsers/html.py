@@ -368,11 +368,8 @@ class _Walk:
 
     def run(self, root: HtmlElement) -> None:
         hidden = _hidden_elements(root)
-        layout = self.layout_tables
         tables = not self.cells_as_text
-        blocks = self.blocks
-        line = self._line
-        block_tags, skip_tags = _BLOCK_TAGS, _SKIP_TAGS
+        blocks, line, block_tags, skip_tags = self.blocks, self._line, _BLOCK_TAGS, _SKIP_TAGS
         walker = etree.iterwalk(root, events=_WALK_EVENTS)
         depth = deepest = sum(1 for _ in root.iterancestors())
         for event, element in walker:
@@ -387,25 +384,22 @@ class _Walk:
                 if tag in block_tags:
                     if line:
                         _flush(line, blocks)
-                    if tag == "table" and tables and element not in layout:
+                    if tag == "table" and tables and element not in self.layout_tables:
                         self._add_table(element, hidden)
                         walker.skip_subtree()
                         continue
                 text = element.text
                 if text:
                     line.append(text)
-            elif event == "end":
+                continue
+            if event == "end":
                 depth -= 1
                 if line and element.tag in block_tags:
                     _flush(line, blocks)
-                if element is not root:
-                    tail = element.tail
-                    if tail:
-                        line.append(tail)
-            else:  # a comment's or processing instruction's tail is page text
-                tail = element.tail
-                if tail:
-                    line.append(tail)
+            # An element's tail (a comment's or processing instruction's too) is page text.
+            tail = element.tail
+            if tail and element is not root:
+                line.append(tail)
         if line:
             _flush(line, blocks)
         if deepest >= _PARSER_DEPTH_LIMIT:
