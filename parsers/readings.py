@@ -23,6 +23,7 @@ Values = tuple[object, ...]
 Identity = Callable[[Values], bool]
 _LIMIT = 20000
 _PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_LEADING_ZERO = re.compile(r"-?0\d")  # 0100 is no printed number: digits run together
 _UNIT = re.compile(r"(?<=\d)(?:万元|元|项|件|个|条|次|人次|宗|起|份|家|%)$")
 
 
@@ -172,7 +173,8 @@ def _distinct(readings: list[Values]) -> list[Values]:
 
 def _readings(tokens: list[Token], width: int, ops: set[str]) -> Iterator[Values]:
     count = [0]
-    lines = all(t.source == "line" for t in tokens)  # one value a line: an empty cell left no line
+    # One value a line: an empty cell left no line. A row missing most of its cells is not that.
+    lines = all(t.source == "line" for t in tokens) and 2 * len(tokens) >= width
     droppable = width - len(tokens) if "blank" in ops and lines else 0
 
     def walk(index: int, acc: tuple) -> Iterator[Values]:
@@ -214,7 +216,7 @@ def _parts(text: str, token: Token, room: int, last: bool, split: bool) -> Itera
     text = _UNIT.sub("", text) if split else text
     if not split or not _PLAIN.fullmatch(text):
         value = parse_value(text)[0]
-        if value is not None or not text:
+        if (value is not None or not text) and not _LEADING_ZERO.match(text):
             yield (value,)
         return
     sizes = [room] if last else range(1, room + 1)

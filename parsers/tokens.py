@@ -25,6 +25,7 @@ _DATE_OR_NUMBERING = re.compile(r"(?:年|月|日|号|[.、．](?!\d))")
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?|\d{1,4}\s*/\s*\d{1,4})\s*$")
 _PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
 _BLANK_MARKS = _PLACEHOLDERS - {"无"}
+_MARKS = re.compile(r"——|[/／\-—－无\\_]")
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _numbering_split(digits: str, after: str) -> tuple[str, str]:
 
 def _flush(label: str) -> list[Token]:
     """A label, or a placeholder standing for a value between numbers (0无0, 5—3)."""
-    if label in _PLACEHOLDERS:
-        return [Token(label, True, "run", blank=label != "无")]
+    marks = _MARKS.findall(label)
+    if label and "".join(marks) == label:
+        return [Token(mark, True, "run", blank=mark != "无") for mark in marks]
     return [Token(label, False, "run")] if label else []
