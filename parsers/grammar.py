@@ -66,7 +66,7 @@ def _strip_number(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def request_row(run: str, after: int) -> int | None:
     """The index of the row this run names, looking forward from row ``after`` first."""
-    if len(tail(run)) > 48 or re.search(r"[，。；]", tail(run)):
+    if len(tail(run)) > 48 or _SENTENCE_END.search(tail(run)):
         return None
     order = list(range(after + 1, len(REQUEST_ROWS))) + list(range(0, after + 1))
     for index in order:
@@ -129,7 +129,7 @@ SUBTABLES = (("regulations", "normative_documents"), ("licensing", "other_servic
 def proactive_item(run: str) -> str | None:
     last = run[-24:]
     for item, pattern in _ITEM_AT_END:
-        if pattern.search(last) and not re.search(r"[，。；]", last):
+        if pattern.search(last) and not _SENTENCE_END.search(last):
             return item
     return None
 

@@ -1,8 +1,8 @@
-"""The official tables' row and column labels, matched robustly.
+"""The official tables' keys and the few short keywords that name each printed label.
 
 Labels arrive with spaces and line breaks inside, full- or half-width brackets, ``1、`` for
-``1.``, and missing or mistyped characters, so each key is found by a few short keywords
-rather than by its exact printed label.
+``1.``, and missing or mistyped characters, so each key is named by keywords rather than by
+its exact printed label; grammar.py matches them in the order the formats print them.
 """
 
 from __future__ import annotations
@@ -55,17 +55,6 @@ REQUEST_GROUPS = {
     }),
 }
 
-PROACTIVE_ITEMS = {
-    "regulations": ("规章",),
-    "normative_documents": ("规范性文件",),
-    "licensing": ("行政许可",),
-    "other_services": ("其他对外管理服务", "对外管理服务"),
-    "punishment": ("行政处罚",),
-    "enforcement": ("行政强制",),
-    "fees": ("行政事业性收费", "事业性收费"),
-    "procurement": ("政府集中采购", "集中采购"),
-}
-
 # Column headers of table 二; the first match wins, so the more specific come first.
 PROACTIVE_METRICS = (
     ("new_made", ("新制作",)),
@@ -104,15 +93,6 @@ PROACTIVE_LAYOUT = {
     },
 }
 
-APPEAL_HEADER_WORDS = ("行政复议", "行政诉讼", "复议后起诉", "直接起诉")
-
-ITEM_NUMBER = re.compile(r"^\(?(\d{1,2})\)?[.、,]")
-_GROUP_NUMBER = re.compile(r"\(([三四五六七])\)")
-_TOTAL_ROW = re.compile(r"^(?:\(七\)|七[、.])?总计$")
-_RESULTS_HEADING = re.compile(r"^[三四]、?本年度办理结果")
-_RESULTS_HEADING_3 = re.compile(r"^[三]、?本年度办理结果")
-_ITEM_PREFIX = re.compile(r"^\([一二三四五六七]\)")
-_PROACTIVE_NUMBER = re.compile(r"^\(?[一二三四五六七八九\d]+\)?[.、]?")
 _NUMBER_COMMA = re.compile(r"^(\d{1,2})[、,]")
 
 
@@ -124,76 +104,3 @@ def normalize(text: str) -> str:
     for wide, narrow in (("【", "("), ("】", ")"), ("〔", "("), ("〕", ")"), ("“", ""), ("”", ""), ('"', "")):
         text = text.replace(wide, narrow)
     return _NUMBER_COMMA.sub(r"\1.", text)
-
-
-def _contains_any(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
-
-
-@functools.lru_cache(maxsize=8192)
-def request_row(label: str) -> str | None:
-    """The top-level row of table 三 this label names (new, granted, ...), or None."""
-    if _TOTAL_ROW.match(_RESULTS_HEADING.sub("", label)):
-        return "total"
-    for key, words in REQUEST_ROWS.items():
-        if _contains_any(label, words) and not (key == "granted" and "不予" in label):
-            return key
-    return None
-
-
-@functools.lru_cache(maxsize=8192)
-def request_group(label: str) -> str | None:
-    """The result group this label opens ((三)不予公开 … (六)其他处理), or None."""
-    number = _GROUP_NUMBER.search(label)
-    for group, (words, _items) in REQUEST_GROUPS.items():
-        if _contains_any(label, words[:1]) or (number and f"({number.group(1)})" == words[1]):
-            return group
-    return None
-
-
-@functools.lru_cache(maxsize=8192)
-def strip_group(label: str, group: str) -> str:
-    """What is left of a label once the group's own words are removed: the item part."""
-    words = REQUEST_GROUPS[group][0]
-    for word in words:
-        label = label.replace(word, "")
-    label = _RESULTS_HEADING_3.sub("", label)
-    return _ITEM_PREFIX.sub("", label)
-
-
-@functools.lru_cache(maxsize=8192)
-def request_item(label: str, group: str) -> str | None:
-    """The item of a result group this label names, by keyword, else by its number."""
-    items = REQUEST_GROUPS[group][1]
-    for key, words in items.items():
-        if _contains_any(label, words):
-            return key
-    number = ITEM_NUMBER.match(label)
-    if number and 1 <= int(number.group(1)) <= len(items):
-        return list(items)[int(number.group(1)) - 1]
-    return None
-
-
-@functools.lru_cache(maxsize=8192)
-def proactive_item(label: str) -> str | None:
-    """The item of table 二 (规章, 行政许可, ...) a short row label names."""
-    label = _PROACTIVE_NUMBER.sub("", label)
-    for key, words in PROACTIVE_ITEMS.items():
-        if any(word in label and len(label) <= len(word) + 6 for word in words):
-            if key == "regulations" and "规范性" in label:
-                continue
-            return key
-    return None
-
-
-@functools.lru_cache(maxsize=4096)
-def proactive_metric(label: str) -> str | None:
-    for key, words in PROACTIVE_METRICS:
-        if _contains_any(label, words):
-            return key
-    return None
-
-
-@functools.lru_cache(maxsize=8192)
-def is_appeal_header(label: str) -> bool:
-    return _contains_any(label, APPEAL_HEADER_WORDS)
