@@ -53,7 +53,9 @@ class Reading:
 
 def read_row(tokens: list[Token], width: int, identity: Identity | None, joins: bool = True,
              in_order: bool = True) -> Reading:
-    if tokens and all(t.source == "cell" for t in tokens):
+    if not tokens:  # a row printed with nothing in it
+        return Reading((None,) * width)
+    if all(t.source == "cell" for t in tokens):
         grid = _grid_reading(tokens, width)
         if grid is not None:
             return grid

@@ -79,3 +79,7 @@ def test_table_identities_settle_a_row_with_two_readings():
 
 def test_table_identities_that_allow_two_readings_settle_nothing():
     assert solve({"a": [(1, 2), (2, 1)]}, lambda picked: True) == {}
+
+
+def test_row_printed_empty_is_read_empty():
+    assert read_row([], 7, _row_total).values == (None,) * 7
