@@ -231,6 +231,107 @@ def demo(db: str, host: str, port: int) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def schedule() -> None:
+    """Crawl regions on a schedule, kept in the archive: add, list, remove, then run or serve."""
+
+
+@schedule.command("add")
+@click.option("--region", required=True, help="A region's name or division code (白山市, 220602).")
+@click.option("--cron", "cron", metavar="EXPR", help="A cron expression, e.g. '0 3 * * 1' (03:00 on Mondays).")
+@click.option("--every", type=click.Choice(["day", "week", "month"]), help="At 03:00 every day, Monday or 1st.")
+@click.option("--season", is_flag=True, help="Weekly from January to April (reports appear by 31 January), "
+                                             "monthly after.")
+@db_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this schedule's crawls (repeatable).")
+def schedule_add(region: str, cron: str | None, every: str | None, season: bool, db: str,
+                 overrides: tuple[str, ...]) -> None:
+    """Crawl a region into the archive on a schedule."""
+    if sum(map(bool, (cron, every, season))) != 1:
+        raise click.UsageError("give exactly one of --cron, --every and --season")
+    kind, expr = ("cron", cron) if cron else ("every", every) if every else ("season", None)
+    schedules = package("archive.schedules")
+    with _archive(db) as archive:
+        try:
+            package("crawler.runner").sources_for(archive, region, None)
+            added = archive.add_schedule(region, kind, expr, _settings(overrides))
+        except (schedules.ScheduleError, package("crawler.runner").CrawlSetupError) as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
+    click.echo(f"schedule {added.id}: {region} {added.spec}, next at {_next(added)}")
+
+
+@schedule.command("list")
+@db_option
+def schedule_list(db: str) -> None:
+    """The schedules, when each runs next, and how its last run went."""
+    with _archive(db, create=False) as archive:
+        for kept in archive.schedules():
+            last = (f"last run {kept.last_run} {kept.last_status} at {kept.last_started}" if kept.last_started
+                    else "not run yet")
+            click.echo(f"{kept.id}\t{kept.region}\t{kept.spec}\tnext {_next(kept)}\t{last}")
+
+
+@schedule.command("remove")
+@click.argument("schedule_id", type=int)
+@db_option
+def schedule_remove(schedule_id: int, db: str) -> None:
+    """Remove a schedule (its runs stay in the archive)."""
+    with _archive(db, create=False) as archive:
+        try:
+            removed = archive.remove_schedule(schedule_id)
+        except package("archive.schedules").ScheduleError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
+    click.echo(f"schedule {removed.id} removed: {removed.region} {removed.spec}")
+
+
+@schedule.command("run")
+@db_option
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+              help="Take the clock to say this local time (to try a schedule out).")
+def schedule_run(db: str, at: object) -> None:
+    """Crawl whatever is due, then exit (for cron or a systemd timer): non-zero if any crawl was not ok."""
+    if not Path(db).is_file():
+        click.echo(f"error: {db}: no such archive", err=True)
+        sys.exit(1)
+    scheduler = package("crawler.scheduler")
+    outcomes = scheduler.run_due(db, now=at.astimezone() if at else None, say=click.echo)
+    sys.exit(1 if any(outcome.status != "ok" for outcome in outcomes) else 0)
+
+
+@schedule.command("serve")
+@db_option
+def schedule_serve(db: str) -> None:
+    """Stay in the foreground and crawl each schedule when it falls due (Ctrl-C stops)."""
+    scheduler = package("crawler.scheduler")
+    with _archive(db, create=False):
+        pass
+    click.echo(f"running the schedules of {db}; Ctrl-C stops", err=True)
+    try:
+        scheduler.serve(db, say=click.echo)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@schedule.command("install")
+@click.option("--cron", "as_cron", is_flag=True, help="Print a crontab line.")
+@click.option("--systemd", "as_systemd", is_flag=True, help="Print a systemd service and timer.")
+@db_option
+def schedule_install(as_cron: bool, as_systemd: bool, db: str) -> None:
+    """Print what to install so that `nianbao schedule run` is called every 15 minutes."""
+    if as_cron == as_systemd:
+        raise click.UsageError("give exactly one of --cron and --systemd")
+    scheduler = package("crawler.scheduler")
+    click.echo(scheduler.install_cron(db) if as_cron else scheduler.install_systemd(db))
+
+
+def _next(kept: object) -> str:
+    scheduler = package("crawler.scheduler")
+    return kept.next_due(scheduler.local_now()).isoformat(timespec="minutes")
+
+
 @contextmanager
 def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
     """The archive at ``db``, closed afterwards; one line and exit 1 when it cannot be opened

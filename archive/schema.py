@@ -5,6 +5,8 @@ A migration is never edited once released: a later change is a new function belo
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -199,6 +201,27 @@ def m007_publishing(db: Database) -> None:
     db["checks"].create_index(["ok", "rule"])
     db.execute(search.CREATE_FTS)
     backfill(db)
+
+
+@migrations()
+def m008_schedules(db: Database) -> None:
+    # A schedule crawls one region into this archive; last_started is the clock it is due by
+    # (runs missed while nothing ran collapse into one, crawler/scheduler.py).
+    db["schedules"].create({
+        "id": int, "region": str, "kind": str, "expr": str, "settings": str, "created": str,
+        "last_started": str, "last_finished": str, "last_run": int, "last_status": str,
+    }, pk="id", not_null={"region", "kind", "created"})
+
+
+@migrations()
+def m009_merge_origins(db: Database) -> None:
+    # Each archive knows itself by a random id, so a shard merged into another archive twice
+    # (archive/merge.py) is recognised by the runs it brought: (origin, origin_run) is unique.
+    db["archive_identity"].create({"id": int, "uuid": str}, pk="id")
+    db["archive_identity"].insert({"id": 1, "uuid": str(uuid.uuid4())})
+    db["crawl_runs"].add_column("origin", str)
+    db["crawl_runs"].add_column("origin_run", int)
+    db["crawl_runs"].create_index(["origin", "origin_run"], unique=True)
 
 
 def migrate(db: Database) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import sources as registry
-from . import summary
+from . import schedules, summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import migrate
@@ -205,6 +205,27 @@ class Archive:
 
     def has_sources_in(self, code_prefix: str) -> bool:
         return registry.has_prefix(self.db, code_prefix)
+
+    # Schedules (archive/schedules.py)
+
+    def add_schedule(self, region: str, kind: str, expr: str | None,
+                     settings: dict[str, str] | None = None) -> schedules.Schedule:
+        return schedules.add(self.db, region, kind, expr, settings)
+
+    def schedules(self) -> list[schedules.Schedule]:
+        return schedules.every(self.db)
+
+    def schedule(self, schedule_id: int) -> schedules.Schedule:
+        return schedules.one(self.db, schedule_id)
+
+    def remove_schedule(self, schedule_id: int) -> schedules.Schedule:
+        return schedules.remove(self.db, schedule_id)
+
+    def schedule_started(self, schedule_id: int, at: str) -> None:
+        schedules.started(self.db, schedule_id, at)
+
+    def schedule_finished(self, schedule_id: int, run: int | None, status: str) -> None:
+        schedules.finished(self.db, schedule_id, run, status)
 
     # What the crawler knows of a URL before fetching it again
 
