@@ -327,6 +327,25 @@ def schedule_install(as_cron: bool, as_systemd: bool, db: str) -> None:
     click.echo(scheduler.install_cron(db) if as_cron else scheduler.install_systemd(db))
 
 
+@cli.command()
+@click.argument("shards", nargs=-1, required=True)
+@click.option("--into", required=True, help="The archive to fold the shards into (created if missing).")
+def merge(shards: tuple[str, ...], into: str) -> None:
+    """Fold archive shards (one per scrapyd job) into one archive; merging again adds nothing."""
+    merging = package("archive.merge")
+    try:
+        results = merging.merge_files(into, list(shards))
+    except merging.MergeError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    for done in results:
+        click.echo(f"{done.shard}: {done.runs} runs, {done.captures} captures, {done.blobs} new blobs, "
+                   f"{done.reports_new} new reports, {done.reports_versioned} reports with a new version")
+        if done.still_running:
+            click.echo(f"{done.shard}: runs {', '.join(map(str, done.still_running))} still running, "
+                       "not merged yet", err=True)
+
+
 def _next(kept: object) -> str:
     scheduler = package("crawler.scheduler")
     return kept.next_due(scheduler.local_now()).isoformat(timespec="minutes")

@@ -170,7 +170,7 @@ def m006_report_summary(db: Database) -> None:
         FROM reports r""")
 
 
-_SUMMARY_IDENTITY = {
+SUMMARY_IDENTITY = {
     "agency": str, "level": str, "province": str, "city": str, "county": str, "adcode": str,
     "year": int, "template": str, "format": str, "published": str, "url": str, "title": str,
     "consistent": int, "version": int, "gone": int,
@@ -184,14 +184,14 @@ def m007_publishing(db: Database) -> None:
 
     db.execute("DROP VIEW report_summary")
     db["report_summary"].create(
-        {"id": int, **_SUMMARY_IDENTITY, "checks_failed": int, "failed_rules": str,
+        {"id": int, **SUMMARY_IDENTITY, "checks_failed": int, "failed_rules": str,
          **{column: float if column == "disclosure_rate" else int for column in totals.COLUMNS}},
         pk="id")  # no foreign key: Datasette's CSV form would add a label column, at a third the speed
     for column in ("year", "province", "city", "level", "format", "consistent", "adcode"):
         db["report_summary"].create_index([column])
-    columns = ", ".join(_SUMMARY_IDENTITY)
-    news = ", ".join(f"new.{column}" for column in _SUMMARY_IDENTITY)
-    assignments = ", ".join(f"{column} = new.{column}" for column in _SUMMARY_IDENTITY)
+    columns = ", ".join(SUMMARY_IDENTITY)
+    news = ", ".join(f"new.{column}" for column in SUMMARY_IDENTITY)
+    assignments = ", ".join(f"{column} = new.{column}" for column in SUMMARY_IDENTITY)
     db.execute(f"""CREATE TRIGGER report_summary_insert AFTER INSERT ON reports BEGIN
         INSERT INTO report_summary (id, {columns}) VALUES (new.id, {news}); END""")
     db.execute(f"""CREATE TRIGGER report_summary_update AFTER UPDATE ON reports BEGIN

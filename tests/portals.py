@@ -42,7 +42,7 @@ def contents(path: Path) -> dict:
     for report in db.query("SELECT * FROM reports ORDER BY body_key, year"):
         versions = [(v["version"], v["content_hash"], v["url"], v["consistent"], v["parser_version"], v["changes"])
                     for v in db.query("SELECT v.*, c.url FROM report_versions v JOIN captures c ON c.id = v.capture "
-                                      "WHERE report_id = ? ORDER BY version", [report["id"]])]
+                                      "WHERE v.report_id = ? ORDER BY version", [report["id"]])]
         sources = sorted((s["url"], s["format"], s["content_hash"]) for s in
                          db.query("SELECT * FROM report_sources WHERE report_id = ?", [report["id"]]))
         facts = sorted((row["version"], row["current"], row["row"], row["column"], row["value"]) for row in
