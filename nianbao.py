@@ -328,6 +328,31 @@ def schedule_install(as_cron: bool, as_systemd: bool, db: str) -> None:
 
 
 @cli.command()
+@click.option("--region", required=True, help="A region's name or division code; its portals come from the registry.")
+@click.option("--scrapyd", "nodes", required=True, metavar="URL[,URL...]",
+              help="scrapyd nodes with nianbao deployed (scrapyd-deploy), e.g. http://node1:6800.")
+@click.option("--shards", default="shards", show_default=True, metavar="DIR",
+              help="Where each job writes its shard, on its node (relative: to scrapyd's directory).")
+@click.option("--wait", "wait_for_jobs", is_flag=True, help="Return when every job has finished.")
+@db_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every job (repeatable).")
+def dispatch(region: str, nodes: str, shards: str, wait_for_jobs: bool, db: str, overrides: tuple[str, ...]) -> None:
+    """Spread a region's portals over scrapyd nodes, one job (and one archive shard) per portal."""
+    spread = package("crawler.dispatch")
+    with _archive(db):
+        pass
+    try:
+        jobs = spread.dispatch(db, region, [node for node in nodes.split(",") if node], shards,
+                               overrides=_settings(overrides), say=click.echo)
+        if wait_for_jobs:
+            spread.wait(jobs, say=click.echo)
+    except (spread.DispatchError, spread.CrawlSetupError) as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("shards", nargs=-1, required=True)
 @click.option("--into", required=True, help="The archive to fold the shards into (created if missing).")
 def merge(shards: tuple[str, ...], into: str) -> None:

@@ -122,6 +122,8 @@ class Archive:
         if (readonly or not create) and not Path(path).is_file():
             raise ArchiveError(f"{path}: no such archive")
         self.path = str(path)
+        if create and not readonly:  # a scrapyd job's shard goes to a directory of its node's
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
