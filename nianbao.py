@@ -231,6 +231,151 @@ def demo(db: str, host: str, port: int) -> None:
         sys.exit(1)
 
 
+@cli.group()
+def schedule() -> None:
+    """Crawl regions on a schedule, kept in the archive: add, list, remove, then run or serve."""
+
+
+@schedule.command("add")
+@click.option("--region", required=True, help="A region's name or division code (白山市, 220602).")
+@click.option("--cron", "cron", metavar="EXPR", help="A cron expression, e.g. '0 3 * * 1' (03:00 on Mondays).")
+@click.option("--every", type=click.Choice(["day", "week", "month"]), help="At 03:00 every day, Monday or 1st.")
+@click.option("--season", is_flag=True, help="Weekly from January to April (reports appear by 31 January), "
+                                             "monthly after.")
+@db_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for this schedule's crawls (repeatable).")
+def schedule_add(region: str, cron: str | None, every: str | None, season: bool, db: str,
+                 overrides: tuple[str, ...]) -> None:
+    """Crawl a region into the archive on a schedule."""
+    if sum(map(bool, (cron, every, season))) != 1:
+        raise click.UsageError("give exactly one of --cron, --every and --season")
+    kind, expr = ("cron", cron) if cron else ("every", every) if every else ("season", None)
+    schedules = package("archive.schedules")
+    with _archive(db) as archive:
+        try:
+            package("crawler.runner").sources_for(archive, region, None)
+            added = archive.add_schedule(region, kind, expr, _settings(overrides))
+        except (schedules.ScheduleError, package("crawler.runner").CrawlSetupError) as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
+    click.echo(f"schedule {added.id}: {region} {added.spec}, next at {_next(added)}")
+
+
+@schedule.command("list")
+@db_option
+def schedule_list(db: str) -> None:
+    """The schedules, when each runs next, and how its last run went."""
+    with _archive(db, create=False) as archive:
+        for kept in archive.schedules():
+            last = (f"last run {kept.last_run} {kept.last_status} at {kept.last_started}" if kept.last_started
+                    else "not run yet")
+            click.echo(f"{kept.id}\t{kept.region}\t{kept.spec}\tnext {_next(kept)}\t{last}")
+
+
+@schedule.command("remove")
+@click.argument("schedule_id", type=int)
+@db_option
+def schedule_remove(schedule_id: int, db: str) -> None:
+    """Remove a schedule (its runs stay in the archive)."""
+    with _archive(db, create=False) as archive:
+        try:
+            removed = archive.remove_schedule(schedule_id)
+        except package("archive.schedules").ScheduleError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
+    click.echo(f"schedule {removed.id} removed: {removed.region} {removed.spec}")
+
+
+@schedule.command("run")
+@db_option
+@click.option("--at", "at", type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d"]),
+              help="Take the clock to say this local time (to try a schedule out).")
+def schedule_run(db: str, at: object) -> None:
+    """Crawl whatever is due, then exit (for cron or a systemd timer): non-zero if any crawl was not ok."""
+    if not Path(db).is_file():
+        click.echo(f"error: {db}: no such archive", err=True)
+        sys.exit(1)
+    scheduler = package("crawler.scheduler")
+    outcomes = scheduler.run_due(db, now=at.astimezone() if at else None, say=click.echo)
+    sys.exit(1 if any(outcome.status != "ok" for outcome in outcomes) else 0)
+
+
+@schedule.command("serve")
+@db_option
+def schedule_serve(db: str) -> None:
+    """Stay in the foreground and crawl each schedule when it falls due (Ctrl-C stops)."""
+    scheduler = package("crawler.scheduler")
+    with _archive(db, create=False):
+        pass
+    click.echo(f"running the schedules of {db}; Ctrl-C stops", err=True)
+    try:
+        scheduler.serve(db, say=click.echo)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+
+
+@schedule.command("install")
+@click.option("--cron", "as_cron", is_flag=True, help="Print a crontab line.")
+@click.option("--systemd", "as_systemd", is_flag=True, help="Print a systemd service and timer.")
+@db_option
+def schedule_install(as_cron: bool, as_systemd: bool, db: str) -> None:
+    """Print what to install so that `nianbao schedule run` is called every 15 minutes."""
+    if as_cron == as_systemd:
+        raise click.UsageError("give exactly one of --cron and --systemd")
+    scheduler = package("crawler.scheduler")
+    click.echo(scheduler.install_cron(db) if as_cron else scheduler.install_systemd(db))
+
+
+@cli.command()
+@click.option("--region", required=True, help="A region's name or division code; its portals come from the registry.")
+@click.option("--scrapyd", "nodes", required=True, metavar="URL[,URL...]",
+              help="scrapyd nodes with nianbao deployed (scrapyd-deploy), e.g. http://node1:6800.")
+@click.option("--shards", default="shards", show_default=True, metavar="DIR",
+              help="Where each job writes its shard, on its node (relative: to scrapyd's directory).")
+@click.option("--wait", "wait_for_jobs", is_flag=True, help="Return when every job has finished.")
+@db_option
+@click.option("-s", "--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="A Scrapy setting for every job (repeatable).")
+def dispatch(region: str, nodes: str, shards: str, wait_for_jobs: bool, db: str, overrides: tuple[str, ...]) -> None:
+    """Spread a region's portals over scrapyd nodes, one job (and one archive shard) per portal."""
+    spread = package("crawler.dispatch")
+    with _archive(db):
+        pass
+    try:
+        jobs = spread.dispatch(db, region, [node for node in nodes.split(",") if node], shards,
+                               overrides=_settings(overrides), say=click.echo)
+        if wait_for_jobs:
+            spread.wait(jobs, say=click.echo)
+    except (spread.DispatchError, spread.CrawlSetupError) as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("shards", nargs=-1, required=True)
+@click.option("--into", required=True, help="The archive to fold the shards into (created if missing).")
+def merge(shards: tuple[str, ...], into: str) -> None:
+    """Fold archive shards (one per scrapyd job) into one archive; merging again adds nothing."""
+    merging = package("archive.merge")
+    try:
+        results = merging.merge_files(into, list(shards))
+    except merging.MergeError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    for done in results:
+        click.echo(f"{done.shard}: {done.runs} runs, {done.captures} captures, {done.blobs} new blobs, "
+                   f"{done.reports_new} new reports, {done.reports_versioned} reports with a new version")
+        if done.still_running:
+            click.echo(f"{done.shard}: runs {', '.join(map(str, done.still_running))} still running, "
+                       "not merged yet", err=True)
+
+
+def _next(kept: object) -> str:
+    scheduler = package("crawler.scheduler")
+    return kept.next_due(scheduler.local_now()).isoformat(timespec="minutes")
+
+
 @contextmanager
 def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
     """The archive at ``db``, closed afterwards; one line and exit 1 when it cannot be opened

@@ -5,6 +5,8 @@ A migration is never edited once released: a later change is a new function belo
 
 from __future__ import annotations
 
+import uuid
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -168,7 +170,7 @@ def m006_report_summary(db: Database) -> None:
         FROM reports r""")
 
 
-_SUMMARY_IDENTITY = {
+SUMMARY_IDENTITY = {
     "agency": str, "level": str, "province": str, "city": str, "county": str, "adcode": str,
     "year": int, "template": str, "format": str, "published": str, "url": str, "title": str,
     "consistent": int, "version": int, "gone": int,
@@ -182,14 +184,14 @@ def m007_publishing(db: Database) -> None:
 
     db.execute("DROP VIEW report_summary")
     db["report_summary"].create(
-        {"id": int, **_SUMMARY_IDENTITY, "checks_failed": int, "failed_rules": str,
+        {"id": int, **SUMMARY_IDENTITY, "checks_failed": int, "failed_rules": str,
          **{column: float if column == "disclosure_rate" else int for column in totals.COLUMNS}},
         pk="id")  # no foreign key: Datasette's CSV form would add a label column, at a third the speed
     for column in ("year", "province", "city", "level", "format", "consistent", "adcode"):
         db["report_summary"].create_index([column])
-    columns = ", ".join(_SUMMARY_IDENTITY)
-    news = ", ".join(f"new.{column}" for column in _SUMMARY_IDENTITY)
-    assignments = ", ".join(f"{column} = new.{column}" for column in _SUMMARY_IDENTITY)
+    columns = ", ".join(SUMMARY_IDENTITY)
+    news = ", ".join(f"new.{column}" for column in SUMMARY_IDENTITY)
+    assignments = ", ".join(f"{column} = new.{column}" for column in SUMMARY_IDENTITY)
     db.execute(f"""CREATE TRIGGER report_summary_insert AFTER INSERT ON reports BEGIN
         INSERT INTO report_summary (id, {columns}) VALUES (new.id, {news}); END""")
     db.execute(f"""CREATE TRIGGER report_summary_update AFTER UPDATE ON reports BEGIN
@@ -199,6 +201,27 @@ def m007_publishing(db: Database) -> None:
     db["checks"].create_index(["ok", "rule"])
     db.execute(search.CREATE_FTS)
     backfill(db)
+
+
+@migrations()
+def m008_schedules(db: Database) -> None:
+    # A schedule crawls one region into this archive; last_started is the clock it is due by
+    # (runs missed while nothing ran collapse into one, crawler/scheduler.py).
+    db["schedules"].create({
+        "id": int, "region": str, "kind": str, "expr": str, "settings": str, "created": str,
+        "last_started": str, "last_finished": str, "last_run": int, "last_status": str,
+    }, pk="id", not_null={"region", "kind", "created"})
+
+
+@migrations()
+def m009_merge_origins(db: Database) -> None:
+    # Each archive knows itself by a random id, so a shard merged into another archive twice
+    # (archive/merge.py) is recognised by the runs it brought: (origin, origin_run) is unique.
+    db["archive_identity"].create({"id": int, "uuid": str}, pk="id")
+    db["archive_identity"].insert({"id": 1, "uuid": str(uuid.uuid4())})
+    db["crawl_runs"].add_column("origin", str)
+    db["crawl_runs"].add_column("origin_run", int)
+    db["crawl_runs"].create_index(["origin", "origin_run"], unique=True)
 
 
 def migrate(db: Database) -> None:

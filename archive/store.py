@@ -20,16 +20,18 @@ from pathlib import Path
 import sqlite_utils
 
 from . import sources as registry
-from . import summary
+from . import schedules, search, summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
-from .schema import migrate
+from .schema import SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
 from .versions import content_hash, diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
 _CHUNK = 500
 DEFAULT_PATH = "archive.db"
+# report_summary columns its triggers keep equal to the reports row.
+_SUMMARY_FOLLOWS_REPORTS = frozenset({"id", *SUMMARY_IDENTITY})
 
 
 class ArchiveError(Exception):
@@ -120,6 +122,8 @@ class Archive:
         if (readonly or not create) and not Path(path).is_file():
             raise ArchiveError(f"{path}: no such archive")
         self.path = str(path)
+        if create and not readonly:  # a scrapyd job's shard goes to a directory of its node's
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
@@ -205,6 +209,27 @@ class Archive:
 
     def has_sources_in(self, code_prefix: str) -> bool:
         return registry.has_prefix(self.db, code_prefix)
+
+    # Schedules (archive/schedules.py)
+
+    def add_schedule(self, region: str, kind: str, expr: str | None,
+                     settings: dict[str, str] | None = None) -> schedules.Schedule:
+        return schedules.add(self.db, region, kind, expr, settings)
+
+    def schedules(self) -> list[schedules.Schedule]:
+        return schedules.every(self.db)
+
+    def schedule(self, schedule_id: int) -> schedules.Schedule:
+        return schedules.one(self.db, schedule_id)
+
+    def remove_schedule(self, schedule_id: int) -> schedules.Schedule:
+        return schedules.remove(self.db, schedule_id)
+
+    def schedule_started(self, schedule_id: int, at: str) -> None:
+        schedules.started(self.db, schedule_id, at)
+
+    def schedule_finished(self, schedule_id: int, run: int | None, status: str) -> None:
+        schedules.finished(self.db, schedule_id, run, status)
 
     # What the crawler knows of a URL before fetching it again
 
@@ -377,12 +402,84 @@ class Archive:
                 _insert_rows(self.db, table, rows)
 
     def _note_source(self, report_id: int, origin: _Origin, parsed: Report, digest: str) -> None:
+        self.note_source(report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id)
+
+    # Shards merged in (archive/merge.py): rows copied whole, the store's own rules where they meet
+
+    def identity(self) -> str:
+        """This archive's id, which its runs carry as their origin once merged elsewhere."""
+        return self._one("SELECT uuid FROM archive_identity WHERE id = 1")["uuid"]
+
+    def has_merged(self, origin: str, run: int) -> bool:
+        return self._one("SELECT 1 AS found FROM crawl_runs WHERE origin = ? AND origin_run = ?",
+                         [origin, run]) is not None
+
+    def insert_row(self, table: str, row: dict) -> int:
+        return _insert(self.db, table, row)
+
+    def insert_rows(self, table: str, rows: list[dict]) -> None:
+        if rows:
+            _insert_rows(self.db, table, rows)
+
+    def missing_blobs(self, hashes: list[str]) -> list[str]:
+        held = {row["sha256"] for row in self.db.query(
+            f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' * len(hashes))})", hashes)}
+        return [sha256 for sha256 in hashes if sha256 not in held]
+
+    def source_id_for(self, source: dict) -> int:
+        """The registry's row for another archive's source row, added when missing."""
+        found = self._one("SELECT id FROM sources WHERE portal_url = ?", [source["portal_url"]])
+        if found is not None:
+            return found["id"]
+        return _insert(self.db, "sources", {key: value for key, value in source.items() if key != "id"})
+
+    def report_id_of(self, key: str, year: int | None) -> int | None:
+        found = self._one("SELECT id FROM reports WHERE body_key = ? AND year IS ?", [key, year])
+        return None if found is None else found["id"]
+
+    def set_capture_report(self, capture_id: int, report_id: int | None) -> None:
+        _update(self.db, "captures", capture_id, {"report_id": report_id})
+
+    def file_stored_version(self, run: int | None, capture_id: int, version: dict) -> tuple[int, str]:
+        """A report_versions row of another archive, filed here as a parse of ``capture_id``."""
+        return self.file_parse(run, capture_id, _stored(version))
+
+    def follow_summary(self, report_id: int, summary_row: dict) -> None:
+        """The summary figures another archive computed for a report copied whole, and its
+        current version indexed for search."""
+        figures = {key: value for key, value in summary_row.items() if key not in _SUMMARY_FOLLOWS_REPORTS}
+        _update(self.db, "report_summary", report_id, figures)
+        current = self._one("SELECT r.title, r.agency, v.text FROM reports r JOIN report_versions v "
+                            "ON v.report_id = r.id AND v.version = r.version WHERE r.id = ?", [report_id])
+        search.index(self.db, report_id, (current["title"], current["agency"], current["text"]), None)
+
+    def note_source(self, report_id: int, url: str, format: str | None, first_seen: str,
+                    digest: str | None, capture_id: int) -> None:
+        """A URL the report was read from, and what it last parsed to."""
         self.db.execute("""
             INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
             VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
                 content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
-            [report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id])
+            [report_id, url, format, first_seen, digest, capture_id])
+
+    def see_documents(self, rows: list[dict]) -> None:
+        """documents rows of another archive: the later sighting of each URL wins; reports
+        follow whether their sources are gone."""
+        self.db.conn.executemany("""
+            INSERT INTO documents (url, site, first_seen, last_seen, last_capture, sha256, report_id, gone, gone_since)
+            VALUES (:url, :site, :first_seen, :last_seen, :last_capture, :sha256, :report_id, :gone, :gone_since)
+            ON CONFLICT (url) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),
+                site = excluded.site, last_seen = excluded.last_seen, last_capture = excluded.last_capture,
+                sha256 = coalesce(excluded.sha256, sha256), report_id = excluded.report_id,
+                gone = excluded.gone, gone_since = excluded.gone_since
+            WHERE excluded.last_seen >= documents.last_seen""", rows)
+        live = [row["url"] for row in rows if not row["gone"]]
+        for chunk in _chunks(live):
+            self.db.execute(f"UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN (SELECT report_id FROM "
+                            f"report_sources WHERE url IN ({', '.join('?' * len(chunk))}))", chunk)
+        for chunk in _chunks([row["url"] for row in rows if row["gone"]]):
+            self._mark_reports_gone(chunk)
 
     # Documents that vanished
 
