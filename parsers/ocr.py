@@ -33,6 +33,8 @@ _CROP_PADDING = 4
 _BATCH = 1
 _CHUNK = 64
 _MIN_LINE_HEIGHT = 5
+# How far into a cell a ruling line's blurred or tilted remnant reaches.
+_RULE_REACH = 6
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 # What the recogniser reads for a digit in a cell of figures: o for 0, l or I for 1.
 _FIGURES = re.compile(r"[\doOlI|.,\s]*[\doO][\doOlI|.,\s]*")
@@ -101,7 +103,7 @@ def read_page(image: Image.Image, number: int = 1) -> list[Line | Table]:
     page = prepare(image)
     if np.count_nonzero(page.ink) > _MAX_INK_SHARE * page.ink.size:
         raise NotAReport(f"page {number} is a picture, not a page of text (a photo?)")
-    tables = find_tables(page.lines)
+    tables = find_tables(page.lines, page.seal)
     cell_lines = {id(table): _cell_lines(page, table) for table in tables}
     lines = _page_lines(page, [table.box for table in tables])
     everything = [line for table_lines in cell_lines.values() for cell in table_lines.values() for line in cell]
@@ -140,11 +142,16 @@ def _without_rule_remnants(region: np.ndarray) -> np.ndarray:
     region = region.copy()
     if region.size == 0:
         return region
-    full_rows = (region > 0).mean(axis=1) >= 0.8
-    full_columns = (region > 0).mean(axis=0) >= 0.8
-    region[full_rows, :] = 0
-    region[:, full_columns] = 0
+    # Only near the edge: the stem of a 1 fills most of a short cell's height.
+    region[_edge_lines((region > 0).mean(axis=1) >= 0.8), :] = 0
+    region[:, _edge_lines((region > 0).mean(axis=0) >= 0.8)] = 0
     return region
+
+
+def _edge_lines(full: np.ndarray) -> np.ndarray:
+    edge = np.zeros_like(full)
+    edge[:_RULE_REACH], edge[-_RULE_REACH:] = True, True
+    return full & edge
 
 
 def _ink_lines(ink: np.ndarray, left: int, top: int) -> list[_TextLine]:

@@ -24,8 +24,10 @@ MAX_PIXELS = 40_000_000
 WORKING_HEIGHT = 1800
 MAX_SKEW_DEGREES = 3.0
 # Seal ink: much redder than it is green or blue (black text printed over it stays dark).
-_SEAL_REDNESS = 35
+_SEAL_REDNESS = 30
 _SEAL_MIN_RED = 90
+# Seal ink read in red light lighter than this is the seal's stroke; darker, print under it.
+_SEAL_REMNANT = 165
 # Ruling lines turned and blurred by a scan fade to grey: anything clearly darker than paper.
 _RULE_GREY = 200
 
@@ -36,6 +38,7 @@ class PageImage:
     ink: np.ndarray     # binary: 255 where there is ink
     lines: np.ndarray   # binary: 255 where ink or grey might be part of a ruling line
     skew: float         # degrees the scan was turned by
+    seal: np.ndarray    # binary: 255 where seal ink was taken out (a rule under it may be broken)
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -81,11 +84,14 @@ def check_pixels(width: int, height: int) -> None:
 
 def prepare(image: Image.Image) -> PageImage:
     rgb = np.asarray(_scaled(image.convert("RGB")))
-    gray = _gray_without_seal(rgb)
+    seal = _seal_mask(rgb)
+    gray = _gray_without_seal(rgb, seal)
     skew = _skew_angle(_binarised(gray))
     if abs(skew) >= 0.05:
         gray = _rotated(gray, skew)
-    return PageImage(gray, _binarised(gray), np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8), skew)
+        seal = _rotated(seal, skew, fill=0)
+    lines = np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8)
+    return PageImage(gray, _binarised(gray), lines, skew, np.where(seal > 0, 255, 0).astype(np.uint8))
 
 
 def _scaled(image: Image.Image) -> Image.Image:
@@ -96,17 +102,26 @@ def _scaled(image: Image.Image) -> Image.Image:
     return image.resize((max(1, round(image.width * ratio)), WORKING_HEIGHT), Image.Resampling.LANCZOS)
 
 
-def _gray_without_seal(rgb: np.ndarray) -> np.ndarray:
-    """Grey page with red ink taken out. Under a seal only the red channel is read: seal ink
-    passes red light, so there it shows the print below (a rule, a figure) and not the seal."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+def _seal_mask(rgb: np.ndarray) -> np.ndarray:
+    """255 where the ink is a seal's red, much redder than it is green or blue."""
     channels = rgb.astype(np.int16)
     red, green, blue = channels[..., 0], channels[..., 1], channels[..., 2]
     seal = (red >= _SEAL_MIN_RED) & (red - np.maximum(green, blue) >= _SEAL_REDNESS)
-    if seal.any():
-        # The seal's own red over paper (its median) is brought to white.
-        gain = 250 / max(1.0, float(np.median(red[seal])))
-        gray[seal] = np.clip(red[seal] * gain, 0, 255).astype(np.uint8)
+    return np.where(seal, 255, 0).astype(np.uint8)
+
+
+def _gray_without_seal(rgb: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """Grey page with red ink taken out. Under a seal only the red channel is read: seal ink
+    passes red light, so there it shows the print below (a rule, a figure) and not the seal."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    inside = seal > 0
+    if inside.any():
+        red = rgb[..., 0][inside].astype(np.float32)
+        # Red light through the seal's own ink over paper (its median) is brought to paper white.
+        # JPEG leaves a thin red stroke darker than that, yet lighter than print under the seal.
+        paper = float(np.median(gray))
+        shade = red * (paper / max(1.0, float(np.median(red))))
+        gray[inside] = np.where(shade < _SEAL_REMNANT, shade, paper).astype(np.uint8)
     return gray
 
 
