@@ -31,6 +31,7 @@ PAGE_SECONDS = 30.0
 _MAX_INK_SHARE = 0.3
 _CROP_PADDING = 4
 _CROP_SHARE = 0.25
+_RULE_EDGE = 2
 _BATCH = 1
 _CHUNK = 64
 _MIN_LINE_HEIGHT = 5
@@ -49,6 +50,7 @@ class _TextLine:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1
     text: str = ""
     score: float = 0.0  # the recogniser's confidence in text
+    clip: tuple[int, int, int, int] = (0, 0, 1 << 30, 1 << 30)  # the cell (or page) it lies in
 
 
 def extract(data: bytes) -> Document:
@@ -168,7 +170,8 @@ def _ink_lines(ink: np.ndarray, left: int, top: int) -> list[_TextLine]:
         if y1 - y0 < _MIN_LINE_HEIGHT and rows[y0:y1].sum() < 12:
             continue  # a speck of noise
         columns = np.flatnonzero(np.count_nonzero(ink[y0:y1], axis=0))
-        lines.append(_TextLine((left + int(columns[0]), top + y0, left + int(columns[-1]) + 1, top + y1)))
+        box = (left + int(columns[0]), top + y0, left + int(columns[-1]) + 1, top + y1)
+        lines.append(_TextLine(box, clip=(left, top, left + ink.shape[1], top + ink.shape[0])))
     return lines
 
 
@@ -214,7 +217,7 @@ def _recognise(gray: np.ndarray, lines: list[_TextLine], deadline: float, number
         if time.monotonic() > deadline:
             raise ParseError(f"OCR of page {number} took over {PAGE_SECONDS:.0f} s: stopped")
         chunk = order[start:start + _CHUNK]
-        results, _ = recogniser([_crop(gray, lines[i].box) for i in chunk])
+        results, _ = recogniser([_crop(gray, lines[i]) for i in chunk])
         for i, (text, score) in zip(chunk, results):
             lines[i].text, lines[i].score = text.strip(), float(score)
 
@@ -223,14 +226,28 @@ def _ratio(box: tuple[int, int, int, int]) -> float:
     return (box[2] - box[0]) / max(1, box[3] - box[1])
 
 
-def _crop(gray: np.ndarray, box: tuple[int, int, int, int], share: float = _CROP_SHARE) -> np.ndarray:
+def _crop(gray: np.ndarray, line: _TextLine, share: float = _CROP_SHARE) -> np.ndarray:
     """The line with a margin of paper in proportion to its height: the recogniser, trained on
-    such crops, misreads a lone figure cut tight (2 as N)."""
-    x0, y0, x1, y1 = box
-    height, width = gray.shape
+    such crops, misreads a lone figure cut tight (2 as N). The margin stops short of the cell's
+    rules (a grey edge over a 0 reads as a); paper is added beyond."""
+    x0, y0, x1, y1 = line.box
     padding = max(_CROP_PADDING, round((y1 - y0) * share))
-    crop = gray[max(0, y0 - padding):min(height, y1 + padding), max(0, x0 - padding):min(width, x1 + padding)]
+    wanted = (x0 - padding, y0 - padding, x1 + padding, y1 + padding)
+    inner = _inside_rules(line, gray.shape)
+    left, top = max(wanted[0], inner[0]), max(wanted[1], inner[1])
+    right, bottom = min(wanted[2], inner[2]), min(wanted[3], inner[3])
+    crop = gray[top:bottom, left:right]
+    paper = int(np.percentile(crop, 90)) if crop.size else 255
+    crop = cv2.copyMakeBorder(crop, top - wanted[1], wanted[3] - bottom, left - wanted[0], wanted[2] - right,
+                              cv2.BORDER_CONSTANT, value=paper)
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
+
+
+def _inside_rules(line: _TextLine, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The line's cell a little inside its edges (a rule blurred by the scan), never into the text."""
+    (x0, y0, x1, y1), (left, top, right, bottom) = line.box, line.clip
+    return (max(0, min(x0, left + _RULE_EDGE)), max(0, min(y0, top + _RULE_EDGE)),
+            min(shape[1], max(x1, right - _RULE_EDGE)), min(shape[0], max(y1, bottom - _RULE_EDGE)))
 
 
 # ---------------------------------------------------------------- tables
