@@ -22,12 +22,14 @@ from .errors import ParseError
 MAX_PIXELS = 40_000_000
 # Work at about 150 dpi: enough for 9-point table text, and ruling lines stay thin.
 WORKING_HEIGHT = 1800
-MAX_SKEW_DEGREES = 3.0
+MAX_SKEW_DEGREES = 4.0
 # Seal ink: much redder than it is green or blue (black text printed over it stays dark).
 _SEAL_REDNESS = 30
 _SEAL_MIN_RED = 90
 # Seal ink read in red light lighter than this is the seal's stroke; darker, print under it.
 _SEAL_REMNANT = 165
+# Near a seal's stroke, what is lighter than this is its JPEG ghost, not print.
+_SEAL_GHOST = 140
 # Ruling lines turned and blurred by a scan fade to grey: anything clearly darker than paper.
 _RULE_GREY = 200
 
@@ -90,8 +92,22 @@ def prepare(image: Image.Image) -> PageImage:
     if abs(skew) >= 0.05:
         gray = _rotated(gray, skew)
         seal = _rotated(seal, skew, fill=0)
+    seal = np.where(seal > 0, 255, 0).astype(np.uint8)
     lines = np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8)
-    return PageImage(gray, _binarised(gray), lines, skew, np.where(seal > 0, 255, 0).astype(np.uint8))
+    gray = _without_seal_ghosts(gray, seal)
+    return PageImage(gray, _binarised(gray), lines, skew, seal)
+
+
+def _without_seal_ghosts(gray: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """Around the seal's strokes only dark print is kept for reading: the grey ghost JPEG leaves
+    of a stroke reads as a 1 or a dash beside a figure. (Rules were taken before, grey and all.)"""
+    near = cv2.dilate(seal, np.ones((7, 7), np.uint8)) > 0
+    if not near.any():
+        return gray
+    gray = gray.copy()
+    ghost = near & (gray >= _SEAL_GHOST)
+    gray[ghost] = np.uint8(np.median(gray))
+    return gray
 
 
 def _scaled(image: Image.Image) -> Image.Image:

@@ -37,11 +37,13 @@ def page_images(pdf: Path, dpi: int = 150) -> list[Image.Image]:
         return [Image.open(path).convert("RGB") for path in sorted(Path(folder).glob("page-*.png"))]
 
 
-def scanned(page: Image.Image, rng: random.Random, seal: bool) -> Image.Image:
-    """One page as a scanner gives it back: stamped, turned, noisy, blurred by JPEG."""
+def scanned(page: Image.Image, rng: random.Random, seal: bool, angle: float | None = None) -> Image.Image:
+    """One page as a scanner gives it back: stamped, turned (by angle degrees, or a random turn
+    of up to 2), noisy, blurred by JPEG."""
     if seal:
         page = stamped(page, rng)
-    page = page.rotate(rng.uniform(-2.0, 2.0), resample=Image.Resampling.BICUBIC, fillcolor="white")
+    turn = rng.uniform(-2.0, 2.0)
+    page = page.rotate(turn if angle is None else angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
     noise = Image.effect_noise(page.size, 18).convert("RGB")
     page = Image.blend(page, ImageChops.multiply(page, noise), 0.12).filter(ImageFilter.GaussianBlur(0.4))
     buffer = io.BytesIO()
@@ -80,10 +82,11 @@ def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> Non
     draw.polygon(points, fill=SEAL_RED)
 
 
-def scanned_pdf(spec: reportgen.ReportSpec, pdf: Path, out: Path, dpi: int = 150) -> Path:
+def scanned_pdf(spec: reportgen.ReportSpec, pdf: Path, out: Path, dpi: int = 150,
+                angle: float | None = None) -> Path:
     """An image-only PDF of the report's printed PDF, every page after the first sealed."""
     rng = random.Random(spec.seed * 131 + 5)
-    pages = [scanned(page, rng, seal=index > 0) for index, page in enumerate(page_images(pdf, dpi))]
+    pages = [scanned(page, rng, seal=index > 0, angle=angle) for index, page in enumerate(page_images(pdf, dpi))]
     pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return out
 
