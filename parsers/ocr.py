@@ -23,6 +23,7 @@ from .errors import OCR_WARNING, NotAReport, ParseError
 from .grid import FoundTable, find_tables
 from .lines import Line, ParagraphJoiner, join_wrapped, page_margins, without_page_numbers
 from .pageimage import WORKING_HEIGHT, PageImage, check_pixels, open_frames, prepare
+from .valuecells import misread, plausible, value_cells
 
 BLANK = "blank scan: no text found on the page images"
 MAX_PAGES = 60
@@ -31,6 +32,8 @@ PAGE_SECONDS = 30.0
 _MAX_INK_SHARE = 0.3
 _CROP_PADDING = 4
 _CROP_SHARE = 0.25
+# The recogniser's confidence over which a second look at a misread figure counts.
+_SURE = 0.5
 _RULE_EDGE = 2
 _BATCH = 1
 _CHUNK = 64
@@ -58,7 +61,7 @@ def extract(data: bytes) -> Document:
     document = Document(format="image", warnings=[OCR_WARNING])
     joiner = ParagraphJoiner(document.blocks)
     for number, page in enumerate(open_frames(data, MAX_PAGES), start=1):
-        add_page(document.blocks, joiner, read_page(page, number))
+        add_page(document.blocks, joiner, read_page(page, number, document.warnings))
     if not document.blocks:
         raise NotAReport(BLANK)
     return document
@@ -80,12 +83,13 @@ class ScannedPages:
         scanned = sum(1 for page in self.document if page.get_textpage().count_chars() == 0)
         if scanned > MAX_PAGES:
             raise ParseError(f"scanned PDF of {scanned} pages: past the {MAX_PAGES}-page limit for OCR")
+        self.warnings: list[str] = []  # figures the pages read left blank
 
     def read(self, number: int) -> list[Line | Table]:
         page = self.document[number - 1]
         scale = WORKING_HEIGHT / max(1.0, page.get_height())
         check_pixels(round(page.get_width() * scale), round(page.get_height() * scale))
-        return read_page(page.render(scale=scale).to_pil(), number)
+        return read_page(page.render(scale=scale).to_pil(), number, self.warnings)
 
 
 def add_page(blocks: list[Block], joiner: ParagraphJoiner, items: list[Line | Table]) -> None:
@@ -101,8 +105,8 @@ def add_page(blocks: list[Block], joiner: ParagraphJoiner, items: list[Line | Ta
     joiner.close()
 
 
-def read_page(image: Image.Image, number: int = 1) -> list[Line | Table]:
-    """The page's text lines and tables, top to bottom."""
+def read_page(image: Image.Image, number: int = 1, warnings: list[str] | None = None) -> list[Line | Table]:
+    """The page's text lines and tables, top to bottom; figures left blank are told in warnings."""
     deadline = time.monotonic() + PAGE_SECONDS
     page = prepare(image)
     if np.count_nonzero(page.ink) > _MAX_INK_SHARE * page.ink.size:
@@ -112,6 +116,8 @@ def read_page(image: Image.Image, number: int = 1) -> list[Line | Table]:
     lines = _page_lines(page, [table.box for table in tables])
     everything = [line for table_lines in cell_lines.values() for cell in table_lines.values() for line in cell]
     _recognise(page.gray, everything + lines, deadline, number)
+    for table_lines in cell_lines.values():
+        _check_figures(page, table_lines, deadline, number, warnings if warnings is not None else [])
     items: list[tuple[int, Line | Table]] = [(table.box[1], _table(table, cell_lines[id(table)])) for table in tables]
     items += [(line.top, line) for line in without_page_numbers([_line(found) for found in lines if found.text])]
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
@@ -253,6 +259,24 @@ def _inside_rules(line: _TextLine, shape: tuple[int, ...]) -> tuple[int, int, in
 # ---------------------------------------------------------------- tables
 
 
+def _check_figures(page: PageImage, lines: dict[tuple[int, int], list[_TextLine]], deadline: float,
+                   number: int, warnings: list[str]) -> None:
+    """A value cell that reads as no figure is read again from the page as it was before the
+    seal's remnants were cut out; kept if that second look is a figure, else left blank with a
+    warning: a guessed figure is worse than none."""
+    texts = {key: _cell_text(cell_lines) for key, cell_lines in lines.items()}
+    for key in sorted(value_cells(texts)):
+        if not misread(texts[key]):
+            continue
+        second = [_TextLine(line.box, clip=line.clip) for line in lines[key]]
+        _recognise(page.soft, second, deadline, number)
+        if plausible(_cell_text(second)) and all(line.score >= _SURE for line in second):
+            lines[key] = second
+        else:
+            lines[key] = []
+            warnings.append(f"ocr: page {number}: a figure misread as {texts[key]!r} was left blank")
+
+
 def _table(found: FoundTable, lines: dict[tuple[int, int], list[_TextLine]]) -> Table:
     rows = len(found.ys) - 1
     columns = len(found.xs) - 1
@@ -303,7 +327,7 @@ def blocks_with_images(body, folder: Path | None, walk) -> tuple[list[Block], li
     joiner = ParagraphJoiner(read)
     for block in blocks:
         if isinstance(block, str) and block in markers:
-            _add_image(read, joiner, markers[block], len(markers))
+            _add_image(read, joiner, markers[block], len(markers), warnings)
         elif isinstance(block, str):
             read.append(block)
             joiner.close()
@@ -312,7 +336,7 @@ def blocks_with_images(body, folder: Path | None, walk) -> tuple[list[Block], li
     return read, warnings + _image_warnings(markers, unresolved)
 
 
-def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count: int) -> None:
+def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count: int, warnings: list[str]) -> None:
     if count > MAX_PAGES:
         raise ParseError(f"page of {count} images: past the {MAX_PAGES}-image limit for OCR")
     try:
@@ -321,7 +345,7 @@ def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count:
         return  # a broken picture on a page is not a broken report
     if frame.width >= _MIN_TABLE_IMAGE[0] and frame.height >= _MIN_TABLE_IMAGE[1]:
         joiner.close()
-        add_page(blocks, joiner, read_page(frame))
+        add_page(blocks, joiner, read_page(frame, warnings=warnings))
 
 
 def _image_bytes(source: str, folder: Path | None) -> bytes | None:

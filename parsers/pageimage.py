@@ -41,6 +41,7 @@ class PageImage:
     lines: np.ndarray   # binary: 255 where ink or grey might be part of a ruling line
     skew: float         # degrees the scan was turned by
     seal: np.ndarray    # binary: 255 where seal ink was taken out (a rule under it may be broken)
+    soft: np.ndarray    # gray before the seal's remnants and ghosts were cut: a second look at a cell
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -87,15 +88,15 @@ def check_pixels(width: int, height: int) -> None:
 def prepare(image: Image.Image) -> PageImage:
     rgb = np.asarray(_scaled(image.convert("RGB")))
     seal = _seal_mask(rgb)
-    gray = _gray_without_seal(rgb, seal)
+    soft = _gray_without_seal(rgb, seal)
+    gray = _without_seal_remnants(soft, seal)
     skew = _skew_angle(_binarised(gray))
     if abs(skew) >= 0.05:
-        gray = _rotated(gray, skew)
-        seal = _rotated(seal, skew, fill=0)
-    seal = np.where(seal > 0, 255, 0).astype(np.uint8)
+        gray, soft = _rotated(gray, skew), _rotated(soft, skew)
+        seal = np.where(_rotated(seal, skew, fill=0) > 0, 255, 0).astype(np.uint8)
     lines = np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8)
     gray = _without_seal_ghosts(gray, seal)
-    return PageImage(gray, _binarised(gray), lines, skew, seal)
+    return PageImage(gray, _binarised(gray), lines, skew, seal, soft)
 
 
 def _without_seal_ghosts(gray: np.ndarray, seal: np.ndarray) -> np.ndarray:
@@ -134,10 +135,19 @@ def _gray_without_seal(rgb: np.ndarray, seal: np.ndarray) -> np.ndarray:
     if inside.any():
         red = rgb[..., 0][inside].astype(np.float32)
         # Red light through the seal's own ink over paper (its median) is brought to paper white.
-        # JPEG leaves a thin red stroke darker than that, yet lighter than print under the seal.
         paper = float(np.median(gray))
-        shade = red * (paper / max(1.0, float(np.median(red))))
-        gray[inside] = np.where(shade < _SEAL_REMNANT, shade, paper).astype(np.uint8)
+        gray[inside] = np.clip(red * (paper / max(1.0, float(np.median(red)))), 0, 255).astype(np.uint8)
+    return gray
+
+
+def _without_seal_remnants(gray: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """JPEG leaves a thin red stroke darker than the seal's own red, yet lighter than print under
+    the seal: under the seal, what is lighter than print is paper."""
+    inside = (seal > 0) & (gray >= _SEAL_REMNANT)
+    if not inside.any():
+        return gray
+    gray = gray.copy()
+    gray[inside] = np.uint8(np.median(gray))
     return gray
 
 
