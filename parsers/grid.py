@@ -3,7 +3,8 @@
 Horizontal rules are long runs of ink (a morphological open with a long kernel keeps them
 and drops text). Vertical rules are told within each row band: a column of ink from the band's
 top rule to its bottom rule, which a character never fills, however short the row. A cell
-spanning rows or columns is where a rule is missing between two grid positions.
+spanning rows or columns is where a rule is missing between two grid positions; a rule broken
+where a seal crossed it still counts where its own ink shows on either side of the seal.
 """
 
 from __future__ import annotations
