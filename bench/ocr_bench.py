@@ -37,15 +37,18 @@ print(json.dumps(report, ensure_ascii=False))
 """
 
 
-def cells_right(want: dict, got: dict) -> tuple[int, int]:
-    right = total = 0
+def cells_right(want: dict, got: dict) -> tuple[int, int, int]:
+    """Cells right, cells scored, and wrong numbers: a figure read that is not the one printed
+    (worse than a null, which a reader sees is missing)."""
+    right = total = wrong = 0
     for table in ("proactive", "requests", "appeals"):
         for row, values in want[table].items():
             for column, value in values.items():
                 total += 1
-                found = (got.get(table) or {}).get(row) or {}
-                right += found.get(column, "<missing>") == value
-    return right, total
+                found = ((got.get(table) or {}).get(row) or {}).get(column, "<missing>")
+                right += found == value
+                wrong += isinstance(found, (int, float)) and found != value
+    return right, total, wrong
 
 
 def parse_in_child(path: Path) -> dict:
@@ -73,17 +76,17 @@ def main() -> None:
 
 
 def _report(shape: str, cases: list[tuple[Path, reportgen.ReportSpec, int]]) -> None:
-    right = total = pages = 0
+    right = total = wrong = pages = 0
     seconds = rss = 0.0
     for path, spec, page_count in cases:
         report = parse_in_child(path)
-        got_right, got_total = cells_right(reportgen.expected(spec), report)
-        right, total, pages = right + got_right, total + got_total, pages + page_count
+        got_right, got_total, got_wrong = cells_right(reportgen.expected(spec), report)
+        right, total, wrong, pages = right + got_right, total + got_total, wrong + got_wrong, pages + page_count
         seconds += report["_seconds"]
         rss = max(rss, report["_rss_mb"])
     share = right / total
     print(f"{shape}: cells right {right}/{total} = {share:.2%} (target ≥ {TARGET_CELLS:.0%})"
-          f"{'' if share >= TARGET_CELLS else ' UNDER TARGET'}; {seconds / pages:.2f} s per page or image"
+          f"{'' if share >= TARGET_CELLS else ' UNDER TARGET'}, wrong numbers {wrong} (target 0); {seconds / pages:.2f} s per page or image"
           f" (target ≤ {TARGET_SECONDS} s); peak RSS {rss:.0f} MB (target < {TARGET_MB} MB)")
 
 

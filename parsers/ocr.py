@@ -23,6 +23,7 @@ from .errors import OCR_WARNING, NotAReport, ParseError
 from .grid import FoundTable, find_tables
 from .lines import Line, ParagraphJoiner, join_wrapped, page_margins, without_page_numbers
 from .pageimage import WORKING_HEIGHT, PageImage, check_pixels, open_frames, prepare
+from .valuecells import misread, plausible, value_cells
 
 BLANK = "blank scan: no text found on the page images"
 MAX_PAGES = 60
@@ -30,9 +31,15 @@ PAGE_SECONDS = 30.0
 # A page of text is mostly paper; a photo or a picture is not.
 _MAX_INK_SHARE = 0.3
 _CROP_PADDING = 4
+_CROP_SHARE = 0.25
+# The recogniser's confidence over which a second look at a misread figure counts.
+_SURE = 0.5
+_RULE_EDGE = 2
 _BATCH = 1
 _CHUNK = 64
 _MIN_LINE_HEIGHT = 5
+# How far into a cell a ruling line's blurred or tilted remnant reaches.
+_RULE_REACH = 6
 _DIGIT_GAP = re.compile(r"(?<=\d)\s+(?=\d)")
 # What the recogniser reads for a digit in a cell of figures: o for 0, l or I for 1.
 _FIGURES = re.compile(r"[\doOlI|.,\s]*[\doO][\doOlI|.,\s]*")
@@ -45,6 +52,8 @@ _STRAY_MARKS = "\"'“”‘’`·.,:;"
 class _TextLine:
     box: tuple[int, int, int, int]  # x0, y0, x1, y1
     text: str = ""
+    score: float = 0.0  # the recogniser's confidence in text
+    clip: tuple[int, int, int, int] = (0, 0, 1 << 30, 1 << 30)  # the cell (or page) it lies in
 
 
 def extract(data: bytes) -> Document:
@@ -52,7 +61,7 @@ def extract(data: bytes) -> Document:
     document = Document(format="image", warnings=[OCR_WARNING])
     joiner = ParagraphJoiner(document.blocks)
     for number, page in enumerate(open_frames(data, MAX_PAGES), start=1):
-        add_page(document.blocks, joiner, read_page(page, number))
+        add_page(document.blocks, joiner, read_page(page, number, document.warnings))
     if not document.blocks:
         raise NotAReport(BLANK)
     return document
@@ -74,12 +83,13 @@ class ScannedPages:
         scanned = sum(1 for page in self.document if page.get_textpage().count_chars() == 0)
         if scanned > MAX_PAGES:
             raise ParseError(f"scanned PDF of {scanned} pages: past the {MAX_PAGES}-page limit for OCR")
+        self.warnings: list[str] = []  # figures the pages read left blank
 
     def read(self, number: int) -> list[Line | Table]:
         page = self.document[number - 1]
         scale = WORKING_HEIGHT / max(1.0, page.get_height())
         check_pixels(round(page.get_width() * scale), round(page.get_height() * scale))
-        return read_page(page.render(scale=scale).to_pil(), number)
+        return read_page(page.render(scale=scale).to_pil(), number, self.warnings)
 
 
 def add_page(blocks: list[Block], joiner: ParagraphJoiner, items: list[Line | Table]) -> None:
@@ -95,17 +105,19 @@ def add_page(blocks: list[Block], joiner: ParagraphJoiner, items: list[Line | Ta
     joiner.close()
 
 
-def read_page(image: Image.Image, number: int = 1) -> list[Line | Table]:
-    """The page's text lines and tables, top to bottom."""
+def read_page(image: Image.Image, number: int = 1, warnings: list[str] | None = None) -> list[Line | Table]:
+    """The page's text lines and tables, top to bottom; figures left blank are told in warnings."""
     deadline = time.monotonic() + PAGE_SECONDS
     page = prepare(image)
     if np.count_nonzero(page.ink) > _MAX_INK_SHARE * page.ink.size:
         raise NotAReport(f"page {number} is a picture, not a page of text (a photo?)")
-    tables = find_tables(page.lines)
+    tables = find_tables(page.lines, page.seal)
     cell_lines = {id(table): _cell_lines(page, table) for table in tables}
     lines = _page_lines(page, [table.box for table in tables])
     everything = [line for table_lines in cell_lines.values() for cell in table_lines.values() for line in cell]
     _recognise(page.gray, everything + lines, deadline, number)
+    for table_lines in cell_lines.values():
+        _check_figures(page, table_lines, deadline, number, warnings if warnings is not None else [])
     items: list[tuple[int, Line | Table]] = [(table.box[1], _table(table, cell_lines[id(table)])) for table in tables]
     items += [(line.top, line) for line in without_page_numbers([_line(found) for found in lines if found.text])]
     return [item for _, item in sorted(items, key=lambda pair: pair[0])]
@@ -140,11 +152,16 @@ def _without_rule_remnants(region: np.ndarray) -> np.ndarray:
     region = region.copy()
     if region.size == 0:
         return region
-    full_rows = (region > 0).mean(axis=1) >= 0.8
-    full_columns = (region > 0).mean(axis=0) >= 0.8
-    region[full_rows, :] = 0
-    region[:, full_columns] = 0
+    # Only near the edge: the stem of a 1 fills most of a short cell's height.
+    region[_edge_lines((region > 0).mean(axis=1) >= 0.8), :] = 0
+    region[:, _edge_lines((region > 0).mean(axis=0) >= 0.8)] = 0
     return region
+
+
+def _edge_lines(full: np.ndarray) -> np.ndarray:
+    edge = np.zeros_like(full)
+    edge[:_RULE_REACH], edge[-_RULE_REACH:] = True, True
+    return full & edge
 
 
 def _ink_lines(ink: np.ndarray, left: int, top: int) -> list[_TextLine]:
@@ -159,7 +176,8 @@ def _ink_lines(ink: np.ndarray, left: int, top: int) -> list[_TextLine]:
         if y1 - y0 < _MIN_LINE_HEIGHT and rows[y0:y1].sum() < 12:
             continue  # a speck of noise
         columns = np.flatnonzero(np.count_nonzero(ink[y0:y1], axis=0))
-        lines.append(_TextLine((left + int(columns[0]), top + y0, left + int(columns[-1]) + 1, top + y1)))
+        box = (left + int(columns[0]), top + y0, left + int(columns[-1]) + 1, top + y1)
+        lines.append(_TextLine(box, clip=(left, top, left + ink.shape[1], top + ink.shape[0])))
     return lines
 
 
@@ -205,24 +223,58 @@ def _recognise(gray: np.ndarray, lines: list[_TextLine], deadline: float, number
         if time.monotonic() > deadline:
             raise ParseError(f"OCR of page {number} took over {PAGE_SECONDS:.0f} s: stopped")
         chunk = order[start:start + _CHUNK]
-        results, _ = recogniser([_crop(gray, lines[i].box) for i in chunk])
-        for i, (text, _score) in zip(chunk, results):
-            lines[i].text = text.strip()
+        results, _ = recogniser([_crop(gray, lines[i]) for i in chunk])
+        for i, (text, score) in zip(chunk, results):
+            lines[i].text, lines[i].score = text.strip(), float(score)
 
 
 def _ratio(box: tuple[int, int, int, int]) -> float:
     return (box[2] - box[0]) / max(1, box[3] - box[1])
 
 
-def _crop(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    x0, y0, x1, y1 = box
-    height, width = gray.shape
-    crop = gray[max(0, y0 - _CROP_PADDING):min(height, y1 + _CROP_PADDING),
-                max(0, x0 - _CROP_PADDING):min(width, x1 + _CROP_PADDING)]
+def _crop(gray: np.ndarray, line: _TextLine, share: float = _CROP_SHARE) -> np.ndarray:
+    """The line with a margin of paper in proportion to its height: the recogniser, trained on
+    such crops, misreads a lone figure cut tight (2 as N). The margin stops short of the cell's
+    rules (a grey edge over a 0 reads as a); paper is added beyond."""
+    x0, y0, x1, y1 = line.box
+    padding = max(_CROP_PADDING, round((y1 - y0) * share))
+    wanted = (x0 - padding, y0 - padding, x1 + padding, y1 + padding)
+    inner = _inside_rules(line, gray.shape)
+    left, top = max(wanted[0], inner[0]), max(wanted[1], inner[1])
+    right, bottom = min(wanted[2], inner[2]), min(wanted[3], inner[3])
+    crop = gray[top:bottom, left:right]
+    paper = int(np.percentile(crop, 90)) if crop.size else 255
+    crop = cv2.copyMakeBorder(crop, top - wanted[1], wanted[3] - bottom, left - wanted[0], wanted[2] - right,
+                              cv2.BORDER_CONSTANT, value=paper)
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR)
 
 
+def _inside_rules(line: _TextLine, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The line's cell a little inside its edges (a rule blurred by the scan), never into the text."""
+    (x0, y0, x1, y1), (left, top, right, bottom) = line.box, line.clip
+    return (max(0, min(x0, left + _RULE_EDGE)), max(0, min(y0, top + _RULE_EDGE)),
+            min(shape[1], max(x1, right - _RULE_EDGE)), min(shape[0], max(y1, bottom - _RULE_EDGE)))
+
+
 # ---------------------------------------------------------------- tables
+
+
+def _check_figures(page: PageImage, lines: dict[tuple[int, int], list[_TextLine]], deadline: float,
+                   number: int, warnings: list[str]) -> None:
+    """A value cell that reads as no figure is read again from the page as it was before the
+    seal's remnants were cut out; kept if that second look is a figure, else left blank with a
+    warning: a guessed figure is worse than none."""
+    texts = {key: _cell_text(cell_lines) for key, cell_lines in lines.items()}
+    for key in sorted(value_cells(texts)):
+        if not misread(texts[key]):
+            continue
+        second = [_TextLine(line.box, clip=line.clip) for line in lines[key]]
+        _recognise(page.soft, second, deadline, number)
+        if plausible(_cell_text(second)) and all(line.score >= _SURE for line in second):
+            lines[key] = second
+        else:
+            lines[key] = []
+            warnings.append(f"ocr: page {number}: a figure misread as {texts[key]!r} was left blank")
 
 
 def _table(found: FoundTable, lines: dict[tuple[int, int], list[_TextLine]]) -> Table:
@@ -275,7 +327,7 @@ def blocks_with_images(body, folder: Path | None, walk) -> tuple[list[Block], li
     joiner = ParagraphJoiner(read)
     for block in blocks:
         if isinstance(block, str) and block in markers:
-            _add_image(read, joiner, markers[block], len(markers))
+            _add_image(read, joiner, markers[block], len(markers), warnings)
         elif isinstance(block, str):
             read.append(block)
             joiner.close()
@@ -284,7 +336,7 @@ def blocks_with_images(body, folder: Path | None, walk) -> tuple[list[Block], li
     return read, warnings + _image_warnings(markers, unresolved)
 
 
-def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count: int) -> None:
+def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count: int, warnings: list[str]) -> None:
     if count > MAX_PAGES:
         raise ParseError(f"page of {count} images: past the {MAX_PAGES}-image limit for OCR")
     try:
@@ -293,7 +345,7 @@ def _add_image(blocks: list[Block], joiner: ParagraphJoiner, data: bytes, count:
         return  # a broken picture on a page is not a broken report
     if frame.width >= _MIN_TABLE_IMAGE[0] and frame.height >= _MIN_TABLE_IMAGE[1]:
         joiner.close()
-        add_page(blocks, joiner, read_page(frame))
+        add_page(blocks, joiner, read_page(frame, warnings=warnings))
 
 
 def _image_bytes(source: str, folder: Path | None) -> bytes | None:

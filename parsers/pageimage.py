@@ -22,10 +22,14 @@ from .errors import ParseError
 MAX_PIXELS = 40_000_000
 # Work at about 150 dpi: enough for 9-point table text, and ruling lines stay thin.
 WORKING_HEIGHT = 1800
-MAX_SKEW_DEGREES = 3.0
+MAX_SKEW_DEGREES = 4.0
 # Seal ink: much redder than it is green or blue (black text printed over it stays dark).
-_SEAL_REDNESS = 35
+_SEAL_REDNESS = 30
 _SEAL_MIN_RED = 90
+# Seal ink read in red light lighter than this is the seal's stroke; darker, print under it.
+_SEAL_REMNANT = 165
+# Near a seal's stroke, what is lighter than this is its JPEG ghost, not print.
+_SEAL_GHOST = 140
 # Ruling lines turned and blurred by a scan fade to grey: anything clearly darker than paper.
 _RULE_GREY = 200
 
@@ -36,6 +40,8 @@ class PageImage:
     ink: np.ndarray     # binary: 255 where there is ink
     lines: np.ndarray   # binary: 255 where ink or grey might be part of a ruling line
     skew: float         # degrees the scan was turned by
+    seal: np.ndarray    # binary: 255 where seal ink was taken out (a rule under it may be broken)
+    soft: np.ndarray    # gray before the seal's remnants and ghosts were cut: a second look at a cell
 
 
 def open_image(data: bytes) -> Image.Image:
@@ -81,11 +87,28 @@ def check_pixels(width: int, height: int) -> None:
 
 def prepare(image: Image.Image) -> PageImage:
     rgb = np.asarray(_scaled(image.convert("RGB")))
-    gray = _gray_without_seal(rgb)
+    seal = _seal_mask(rgb)
+    soft = _gray_without_seal(rgb, seal)
+    gray = _without_seal_remnants(soft, seal)
     skew = _skew_angle(_binarised(gray))
     if abs(skew) >= 0.05:
-        gray = _rotated(gray, skew)
-    return PageImage(gray, _binarised(gray), np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8), skew)
+        gray, soft = _rotated(gray, skew), _rotated(soft, skew)
+        seal = np.where(_rotated(seal, skew, fill=0) > 0, 255, 0).astype(np.uint8)
+    lines = np.where(gray < _RULE_GREY, 255, 0).astype(np.uint8)
+    gray = _without_seal_ghosts(gray, seal)
+    return PageImage(gray, _binarised(gray), lines, skew, seal, soft)
+
+
+def _without_seal_ghosts(gray: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """Around the seal's strokes only dark print is kept for reading: the grey ghost JPEG leaves
+    of a stroke reads as a 1 or a dash beside a figure. (Rules were taken before, grey and all.)"""
+    near = cv2.dilate(seal, np.ones((7, 7), np.uint8)) > 0
+    if not near.any():
+        return gray
+    gray = gray.copy()
+    ghost = near & (gray >= _SEAL_GHOST)
+    gray[ghost] = np.uint8(np.median(gray))
+    return gray
 
 
 def _scaled(image: Image.Image) -> Image.Image:
@@ -96,17 +119,35 @@ def _scaled(image: Image.Image) -> Image.Image:
     return image.resize((max(1, round(image.width * ratio)), WORKING_HEIGHT), Image.Resampling.LANCZOS)
 
 
-def _gray_without_seal(rgb: np.ndarray) -> np.ndarray:
-    """Grey page with red ink taken out. Under a seal only the red channel is read: seal ink
-    passes red light, so there it shows the print below (a rule, a figure) and not the seal."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+def _seal_mask(rgb: np.ndarray) -> np.ndarray:
+    """255 where the ink is a seal's red, much redder than it is green or blue."""
     channels = rgb.astype(np.int16)
     red, green, blue = channels[..., 0], channels[..., 1], channels[..., 2]
     seal = (red >= _SEAL_MIN_RED) & (red - np.maximum(green, blue) >= _SEAL_REDNESS)
-    if seal.any():
-        # The seal's own red over paper (its median) is brought to white.
-        gain = 250 / max(1.0, float(np.median(red[seal])))
-        gray[seal] = np.clip(red[seal] * gain, 0, 255).astype(np.uint8)
+    return np.where(seal, 255, 0).astype(np.uint8)
+
+
+def _gray_without_seal(rgb: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """Grey page with red ink taken out. Under a seal only the red channel is read: seal ink
+    passes red light, so there it shows the print below (a rule, a figure) and not the seal."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    inside = seal > 0
+    if inside.any():
+        red = rgb[..., 0][inside].astype(np.float32)
+        # Red light through the seal's own ink over paper (its median) is brought to paper white.
+        paper = float(np.median(gray))
+        gray[inside] = np.clip(red * (paper / max(1.0, float(np.median(red)))), 0, 255).astype(np.uint8)
+    return gray
+
+
+def _without_seal_remnants(gray: np.ndarray, seal: np.ndarray) -> np.ndarray:
+    """JPEG leaves a thin red stroke darker than the seal's own red, yet lighter than print under
+    the seal: under the seal, what is lighter than print is paper."""
+    inside = (seal > 0) & (gray >= _SEAL_REMNANT)
+    if not inside.any():
+        return gray
+    gray = gray.copy()
+    gray[inside] = np.uint8(np.median(gray))
     return gray
 
 

@@ -95,7 +95,7 @@ def _read(pdf: pdfplumber.PDF, data: bytes) -> Document:
             assembler.add_scanned_page(scans.read(number))
     if not document.blocks:
         raise NotAReport(scans.BLANK) if scans else ScannedDocument("no text layer and no page images")
-    document.warnings.extend(_warnings(imaged_pages, unmapped))
+    document.warnings.extend(_warnings(imaged_pages, unmapped) + (scans.warnings if scans else []))
     return document
 
 

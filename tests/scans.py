@@ -37,16 +37,16 @@ def page_images(pdf: Path, dpi: int = 150) -> list[Image.Image]:
         return [Image.open(path).convert("RGB") for path in sorted(Path(folder).glob("page-*.png"))]
 
 
-def scanned(page: Image.Image, rng: random.Random, seal: bool) -> Image.Image:
-    """One page as a scanner gives it back: stamped, turned, noisy, blurred by JPEG."""
+def scanned(page: Image.Image, rng: random.Random, seal: bool, angle: float | None = None) -> Image.Image:
+    """One page as a scanner gives it back: stamped, turned (by angle degrees, or a random turn
+    of up to 2), noisy, blurred by JPEG."""
     if seal:
         page = stamped(page, rng)
-    page = page.rotate(rng.uniform(-2.0, 2.0), resample=Image.Resampling.BICUBIC, fillcolor="white")
+    turn = rng.uniform(-2.0, 2.0)
+    page = page.rotate(turn if angle is None else angle, resample=Image.Resampling.BICUBIC, fillcolor="white")
     noise = Image.effect_noise(page.size, 18).convert("RGB")
     page = Image.blend(page, ImageChops.multiply(page, noise), 0.12).filter(ImageFilter.GaussianBlur(0.4))
-    buffer = io.BytesIO()
-    page.save(buffer, "JPEG", quality=rng.randint(65, 85))
-    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    return as_jpeg(page, quality=rng.randint(65, 85))
 
 
 def stamped(page: Image.Image, rng: random.Random) -> Image.Image:
@@ -80,10 +80,11 @@ def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> Non
     draw.polygon(points, fill=SEAL_RED)
 
 
-def scanned_pdf(spec: reportgen.ReportSpec, pdf: Path, out: Path, dpi: int = 150) -> Path:
+def scanned_pdf(spec: reportgen.ReportSpec, pdf: Path, out: Path, dpi: int = 150,
+                angle: float | None = None) -> Path:
     """An image-only PDF of the report's printed PDF, every page after the first sealed."""
     rng = random.Random(spec.seed * 131 + 5)
-    pages = [scanned(page, rng, seal=index > 0) for index, page in enumerate(page_images(pdf, dpi))]
+    pages = [scanned(page, rng, seal=index > 0, angle=angle) for index, page in enumerate(page_images(pdf, dpi))]
     pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return out
 
@@ -97,6 +98,42 @@ def scanned_pngs(spec: reportgen.ReportSpec, pdf: Path, outdir: Path, dpi: int =
         scanned(page, rng, seal=index > 1).save(path)
         paths.append(path)
     return paths
+
+
+# ---------------------------------------------------------------- tables drawn cell by cell
+
+
+def drawn_table(rows: list[list[str]], widths: list[int], heights: list[int], margin: int = 40) -> Image.Image:
+    """A ruled table drawn on white paper, each text centred in its cell, at about 150 dpi, and
+    blurred as a scanner sees it."""
+    page = Image.new("RGB", (sum(widths) + 2 * margin, sum(heights) + 2 * margin), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(SEAL_FONT, 18)
+    xs = [margin + sum(widths[:i]) for i in range(len(widths) + 1)]
+    ys = [margin + sum(heights[:i]) for i in range(len(heights) + 1)]
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill="black", width=1)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=1)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            draw.text(((xs[c] + xs[c + 1]) / 2, (ys[r] + ys[r + 1]) / 2), text, fill="black", font=font, anchor="mm")
+    return page.filter(ImageFilter.GaussianBlur(0.5))
+
+
+def ring_over(page: Image.Image, centre: tuple[int, int], radius: int) -> Image.Image:
+    """A seal's red ring stamped at centre (multiplied over the print), then saved as JPEG."""
+    seal = Image.new("RGB", page.size, "white")
+    x, y = centre
+    ImageDraw.Draw(seal).ellipse((x - radius, y - radius, x + radius, y + radius), outline=SEAL_RED,
+                                 width=max(3, radius // 12))
+    return as_jpeg(ImageChops.multiply(page, seal), quality=70)
+
+
+def as_jpeg(page: Image.Image, quality: int) -> Image.Image:
+    buffer = io.BytesIO()
+    page.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
 
 
 # ---------------------------------------------------------------- tables as images

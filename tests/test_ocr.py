@@ -14,6 +14,10 @@ import pytest
 from PIL import Image
 
 from parsers import parse_file
+from parsers.grid import find_tables
+from parsers.ocr import read_page
+from parsers.pageimage import prepare
+from parsers.valuecells import misread
 
 from . import reportgen, scans
 from .conftest import expected_subset
@@ -46,6 +50,41 @@ def test_scan_with_seal_and_rotation_reads_every_cell(scanned, template):
     path, spec = scanned[template]
     want, got = _scores(parse_file(path).to_json(), spec)
     assert got == want
+
+
+@pytest.mark.parametrize("angle", [3.0, -3.0])
+def test_scan_turned_three_degrees_either_way_reads_every_cell(printed, tmp_path, angle):
+    pdf, spec = printed["2021"]
+    want, got = _scores(parse_file(scans.scanned_pdf(spec, pdf, tmp_path / "turned.pdf", angle=angle)), spec)
+    assert got == want
+
+
+def test_seal_ring_over_a_column_rule_keeps_both_cells():
+    rows = [["项目", "甲", "乙", "丙"]] + [[f"第{i}项", "0", "1", "2"] for i in range(6)]
+    table = scans.drawn_table(rows, [160, 90, 90, 90], [30] * 7)
+    page = prepare(scans.ring_over(table, (295, 140), 70))  # the ring crosses the 甲|乙 rule twice
+    assert [len(found.cells) for found in find_tables(page.lines, page.seal)] == [7 * 4]
+
+
+def test_tall_header_row_keeps_its_table_whole():
+    rows = [["项目", "甲\n乙\n丙\n丁\n戊\n己"]] + [[f"第{i}项", "0"] for i in range(5)]
+    page = prepare(scans.drawn_table(rows, [160, 90], [170] + [30] * 5))
+    assert [len(found.ys) - 1 for found in find_tables(page.lines, page.seal)] == [6]
+
+
+def test_letter_read_in_a_value_column_is_left_blank_with_a_warning():
+    rows = [["项目", "数量"]] + [[f"第{i}项", "C" if i == 2 else str(i)] for i in range(1, 5)]
+    warnings: list[str] = []
+    [table] = read_page(scans.drawn_table(rows, [160, 90], [30] * 5), warnings=warnings)
+    assert ([row[1].text for row in table.rows], len(warnings)) == (["数量", "1", "", "3", "4"], 1)
+
+
+def test_heading_repeated_down_a_value_column_is_no_misread_figure():
+    assert not misread("本年处理决定数量")
+
+
+def test_figure_with_a_seal_stroke_beside_it_is_a_misread_figure():
+    assert misread("0-") and misread("00") and misread("BU")
 
 
 def test_scanned_report_says_it_was_read_by_ocr(scanned):
