@@ -55,7 +55,7 @@ def test_scan_with_seal_and_rotation_reads_every_cell(scanned, template):
 @pytest.mark.parametrize("angle", [3.0, -3.0])
 def test_scan_turned_three_degrees_either_way_reads_every_cell(printed, tmp_path, angle):
     pdf, spec = printed["2021"]
-    want, got = _scores(parse_file(scans.scanned_pdf(spec, pdf, tmp_path / "turned.pdf", angle=angle)), spec)
+    want, got = _scores(parse_file(scans.scanned_pdf(spec, pdf, tmp_path / "turned.pdf", angle=angle)).to_json(), spec)
     assert got == want
 
 
