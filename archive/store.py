@@ -11,8 +11,8 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -84,10 +84,14 @@ def _chunks(items: list, size: int = _CHUNK) -> list[list]:
 class Batch:
     """Documents written in groups: a commit rewrites the pages of a dozen indexes, which cost
     more than the document itself. Each document stays atomic inside its group (store() is a
-    savepoint), so a process killed mid-group loses only that group's documents."""
+    savepoint), so a process killed mid-group loses only that group's documents.
 
-    def __init__(self, db: sqlite_utils.Database, size: int) -> None:
+    ``on_commit`` is called after each commit that succeeded: what it counts is on disk. A
+    commit that fails (disk full) is rolled back and raises; its group is lost, not counted."""
+
+    def __init__(self, db: sqlite_utils.Database, size: int, on_commit: Callable[[], None] | None = None) -> None:
         self.db, self.size, self.pending = db, size, 0
+        self.on_commit = on_commit
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -99,9 +103,15 @@ class Batch:
             self.commit()
 
     def commit(self) -> None:
-        if self.db.conn.in_transaction:
-            self.db.commit()
         self.pending = 0
+        if self.db.conn.in_transaction:
+            try:
+                self.db.commit()
+            except sqlite3.Error:
+                self.db.conn.rollback()
+                raise
+        if self.on_commit is not None:
+            self.on_commit()
 
     def __enter__(self) -> Batch:
         return self
@@ -119,7 +129,7 @@ class Archive:
         crawler's downloader reads while its writer thread writes)."""
         if (readonly or not create) and not Path(path).is_file():
             raise ArchiveError(f"{path}: no such archive")
-        self.path = str(path)
+        self.path, self.readonly = str(path), readonly
         try:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
@@ -132,10 +142,15 @@ class Archive:
         self.close()
 
     def close(self) -> None:
+        """Close, folding the write-ahead log into the file first: a copy of the file alone then
+        holds everything (the log is otherwise folded in only when the last connection closes)."""
+        if not self.readonly:
+            with suppress(sqlite3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
-    def batch(self, size: int = 50) -> Batch:
-        return Batch(self.db, size)
+    def batch(self, size: int = 50, on_commit: Callable[[], None] | None = None) -> Batch:
+        return Batch(self.db, size, on_commit)
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)

@@ -7,13 +7,15 @@ Scrapyd users schedule the `portal` spider (or a platform spider) with the same 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from .siblings import Archive
+from .pipelines import abandoned, interrupted
+from .siblings import Archive, ArchiveError
 
 
 class CrawlSetupError(Exception):
@@ -24,6 +26,43 @@ class CrawlSetupError(Exception):
 class CrawlResult:
     run: int
     sites: list[dict[str, Any]]
+    status: str = "finished"        # "finished", "interrupted" (Ctrl-C, SIGTERM) or "failed"
+    failure: str | None = None      # why the archive could not be written, in one line
+
+
+class InterruptibleProcess(CrawlerProcess):
+    """Ctrl-C and SIGTERM stop the crawl within NIANBAO_STOP_SECONDS, the run marked interrupted.
+
+    Scrapy's graceful stop waits for every download in flight and every item being processed;
+    a parse is stopped at once, and a download still trickling in when the time is up is
+    abandoned: the run is closed and the reactor stopped. A second signal abandons at once.
+    """
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(self._interrupt)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._send, abandoned)
+        super()._signal_kill(signum, frame)
+
+    def _interrupt(self) -> None:
+        from twisted.internet import reactor
+
+        self._send(interrupted)
+        reactor.callLater(self.settings.getfloat("NIANBAO_STOP_SECONDS", 5.0), self._abandon)
+
+    def _abandon(self) -> None:
+        self._send(abandoned)
+        self._stop_reactor()
+
+    def _send(self, signal: object) -> None:
+        for crawler in list(self.crawlers):
+            crawler.signals.send_catch_log(signal)
 
 
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
@@ -71,8 +110,22 @@ def crawl(db: str, *, region: str | None = None, url: str | None = None,
         settings = crawl_settings(db, overrides)
         run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
     settings.set("NIANBAO_RUN", run, priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl("portal", sources=json.dumps(sources, ensure_ascii=False))
+    process = InterruptibleProcess(settings)
+    crawler = process.create_crawler("portal")
+    process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
     process.start()
-    with Archive(db) as archive:
-        return CrawlResult(run=run, sites=archive.run_sites(run))
+    failure = crawler.stats.get_value("nianbao/failure")
+    return _result(db, run, failure)
+
+
+def _result(db: str, run: int, failure: str | None) -> CrawlResult:
+    """What the archive holds of the run: only what was committed."""
+    try:
+        with Archive(db, readonly=True) as archive:
+            row = archive.run(run) or {}
+            sites = archive.run_sites(run)
+    except (ArchiveError, sqlite3.Error) as error:
+        return CrawlResult(run=run, sites=[], status="failed", failure=failure or str(error))
+    status = "failed" if failure else row.get("status") or "failed"
+    return CrawlResult(run=run, sites=sites, status="interrupted" if status == "running" else status,
+                       failure=failure)

@@ -65,5 +65,13 @@ NIANBAO_COMMIT_EVERY = 50
 NIANBAO_COMMIT_SECONDS = 2.0
 # Worker processes that parse documents off the reactor thread (0: one per CPU).
 NIANBAO_PARSE_WORKERS = 0
+# Each parse's bounds: wall-clock seconds, and the worker's resident memory in MB (its address
+# space is capped at twice that). Past either the worker is replaced and the document is a
+# crawl_errors row (parse_timeout, parse_memory). 0 turns a bound off.
+NIANBAO_PARSE_SECONDS = 60.0
+NIANBAO_PARSE_MEMORY_MB = 900
+# After Ctrl-C or SIGTERM, the longest the crawl waits for downloads in flight before it
+# closes the run as interrupted.
+NIANBAO_STOP_SECONDS = 5.0
 
 LOG_LEVEL = "INFO"
