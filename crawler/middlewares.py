@@ -34,6 +34,10 @@ class SiteOffsiteMiddleware(OffsiteMiddleware):
     neighbouring service.
     """
 
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """Scrapy filters here too, where a dropped request reaches no errback; filtered when
+        it is downloaded instead, an off-site list page (a redirect elsewhere) is recorded."""
+
     def should_follow(self, request: Request, spider: Spider) -> bool:
         sites: frozenset[tuple[str, int | None]] = getattr(spider, "allowed_sites", frozenset())
         if not sites:

@@ -248,6 +248,8 @@ def _run_status(reason: str, failure: str | None) -> str:
 def _site_status(ledger: SiteLedger, reports: int, parsing: bool) -> str:
     if ledger.blocked:
         return "blocked"
+    if ledger.over_budget:
+        return "incomplete"
     if ledger.pages == 0:
         return "failed"
     # Without parsing no report is known yet; the documents are there for `nianbao reparse`.

@@ -39,6 +39,12 @@ NIANBAO_RETRY_BACKOFF = 2.0
 REDIRECT_MAX_TIMES = 10
 # A column's pagination is followed this far and no further (some pagers never end).
 NIANBAO_MAX_LIST_PAGES = 300
+# Each site's budget, across all its columns: requests, levels of columns within columns (from
+# the entry page; pagination stays on its level), and seconds. A site over budget is
+# `incomplete` and nothing of it is marked gone.
+NIANBAO_SITE_MAX_PAGES = 5000
+NIANBAO_SITE_MAX_DEPTH = 8
+NIANBAO_SITE_MAX_SECONDS = 3600
 
 COOKIES_ENABLED = True
 HTTPERROR_ALLOW_ALL = False

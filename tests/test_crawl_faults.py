@@ -204,7 +204,7 @@ def test_hostile_documents_are_stopped_at_their_bounds_and_the_crawl_goes_on(tmp
     routes |= {path: (lambda data: lambda h: h.send(200, data, "application/pdf"))(data) for path, data in files.items()}
     site = faultsite.serve(routes)
     try:
-        result = nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "NIANBAO_PARSE_SECONDS=3",
+        result = nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "NIANBAO_PARSE_SECONDS=10",
                                "-s", "NIANBAO_PARSE_MEMORY_MB=400", "-s", "DOWNLOAD_MAXSIZE=5000000")
     finally:
         site.stop()
