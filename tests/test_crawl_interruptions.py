@@ -165,3 +165,19 @@ def test_disk_full_stops_the_crawl_with_one_line_and_every_report_it_names_is_st
     archive = sqlite_utils.Database(db)
     assert archive.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert archive["reports"].count >= said
+
+
+def test_archive_file_copied_alone_after_a_crawl_holds_every_report(portal, tmp_path):
+    portal.set_state("state1")
+    db = tmp_path / "archive.db"
+    for _ in range(2):  # the second crawl asks conditionally, through the middleware's own reader
+        subprocess.run(crawl_command(db, portal.url + "/"), capture_output=True, timeout=300, check=True)
+    copy = tmp_path / "copy" / "archive.db"
+    copy.parent.mkdir()
+    copy.write_bytes(db.read_bytes())
+    archive = sqlite_utils.Database(copy)
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+    assert sample_reports_accounted_for(archive, portal.url) == []
+    assert archive["reports"].count == len(MANIFEST["states"]["state1"]["reports"])
+    assert [row["status"] for row in archive["crawl_runs"].rows] == ["finished", "finished"]
+    assert archive["crawl_sites"].count == 2
