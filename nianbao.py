@@ -46,7 +46,22 @@ parsers = package("parsers")
 DEFAULT_DB = package("archive").DEFAULT_PATH
 
 
-@click.group()
+class OneLineErrors(click.Group):
+    """Every misuse is one line on stderr and exit 2 (click would add a usage block)."""
+
+    def main(self, *args: object, **kwargs: object) -> object:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.ClickException as error:
+            click.echo(f"error: {_one_line(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrors)
 @click.version_option(package_name="nianbao")
 def cli() -> None:
     """Crawl, parse and archive China's annual reports on open government information."""
@@ -95,7 +110,9 @@ def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ..
         raise click.UsageError("give exactly one of --region and --url")
     try:
         result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides))
-    except runner.CrawlSetupError as error:
+    except runner.CrawlSettingError as error:
+        raise click.BadParameter(str(error), param_hint="-s") from None
+    except (runner.CrawlSetupError, package("archive").ArchiveError) as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     for site in result.sites:
@@ -150,7 +167,7 @@ def sources_list(region: str | None, db: str) -> None:
     """Show the portals in the registry, or in one region."""
     registry = package("crawler.sources")
 
-    with _archive(db) as archive:
+    with _archive(db, create=False) as archive:
         try:
             click.echo(registry.format_sources(registry.find_sources(archive, region)))
         except registry.RegionError as error:

@@ -127,8 +127,7 @@ class Archive:
                  readonly: bool = False) -> None:
         """``create=False``: the file must exist. ``readonly``: reads only, from any thread (the
         crawler's downloader reads while its writer thread writes)."""
-        if (readonly or not create) and not Path(path).is_file():
-            raise ArchiveError(f"{path}: no such archive")
+        _check_path(Path(path), must_exist=readonly or not create)
         self.path, self.readonly = str(path), readonly
         try:
             self.db = _read_only(path) if readonly else _writable(path)
@@ -422,6 +421,16 @@ class Archive:
             WHERE gone = 0 AND id IN (SELECT report_id FROM report_sources WHERE url IN ({marks}))
               AND NOT EXISTS (SELECT 1 FROM report_sources s JOIN documents d ON d.url = s.url
                               WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
+
+
+def _check_path(path: Path, must_exist: bool) -> None:
+    """One line for a path SQLite would fail on later, with a less helpful message."""
+    if path.is_dir():
+        raise ArchiveError(f"{path}: is a directory, not an archive")
+    if not path.parent.is_dir():
+        raise ArchiveError(f"{path}: no such directory {path.parent}")
+    if must_exist and not path.is_file():
+        raise ArchiveError(f"{path}: no such archive")
 
 
 def _writable(path: str | os.PathLike) -> sqlite_utils.Database:

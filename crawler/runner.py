@@ -22,6 +22,14 @@ class CrawlSetupError(Exception):
     """The crawl cannot start: no portal for the region, a bad URL, a bad setting."""
 
 
+class CrawlSettingError(CrawlSetupError):
+    """A `-s NAME=VALUE` the crawl cannot take: a misuse of the command line."""
+
+
+# Set by the command itself: one run must stay in one archive.
+_NOT_OVERRIDABLE = {"NIANBAO_DB": "--db", "NIANBAO_RUN": "the run the command starts"}
+
+
 @dataclass
 class CrawlResult:
     run: int
@@ -70,8 +78,25 @@ def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings
     settings.setmodule(f"{__package__}.settings", priority="project")
     settings.set("LOG_LEVEL", "WARNING", priority="project")
     settings.set("NIANBAO_DB", db, priority="cmdline")
-    settings.update(overrides or {}, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, _checked(name, value, settings.get(name)), priority="cmdline")
     return settings
+
+
+def _checked(name: str, value: str, default: Any) -> str:
+    """``value`` if it reads as the kind of value ``name`` takes (Scrapy reads it later, where a
+    bad one would be a traceback in the middle of the crawl)."""
+    if name in _NOT_OVERRIDABLE:
+        raise CrawlSettingError(f"{name} cannot be set with -s; use {_NOT_OVERRIDABLE[name]}")
+    kind = type(default)
+    try:
+        if kind is bool:
+            Settings({name: value}).getbool(name)
+        elif kind in (int, float):
+            kind(value)
+    except ValueError:
+        raise CrawlSettingError(f"{name}={value!r}: not {'a number' if kind is not bool else 'true or false'}") from None
+    return value
 
 
 def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
@@ -105,9 +130,9 @@ def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
 def crawl(db: str, *, region: str | None = None, url: str | None = None,
           overrides: dict[str, str] | None = None) -> CrawlResult:
     """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
+    settings = crawl_settings(db, overrides)  # a bad setting creates no archive
     with Archive(db) as archive:
         sources = sources_for(archive, region, url)
-        settings = crawl_settings(db, overrides)
         run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
     settings.set("NIANBAO_RUN", run, priority="cmdline")
     process = InterruptibleProcess(settings)
