@@ -46,7 +46,22 @@ parsers = package("parsers")
 DEFAULT_DB = package("archive").DEFAULT_PATH
 
 
-@click.group()
+class OneLineErrors(click.Group):
+    """Every misuse is one line on stderr and exit 2 (click would add a usage block)."""
+
+    def main(self, *args: object, **kwargs: object) -> object:
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.ClickException as error:
+            click.echo(f"error: {_one_line(error.format_message())}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=OneLineErrors)
 @click.version_option(package_name="nianbao")
 def cli() -> None:
     """Crawl, parse and archive China's annual reports on open government information."""
@@ -54,12 +69,20 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (JSON Lines), per design.md.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (JSON Lines): the report with its tables, checks and warnings.")
 @click.option("--workers", type=click.IntRange(min=1), help="Parallel processes (default: one per CPU).")
-def parse(files: tuple[str, ...], as_json: bool, workers: int | None) -> None:
-    """Parse report files (HTML, PDF, DOCX, DOC, WPS, OFD, text) into the official tables."""
+@click.option("--timeout", type=click.FloatRange(min=0), default=parsers.Limits.seconds, show_default=True,
+              help="Seconds one file may take (0: no limit).")
+@click.option("--memory", type=click.IntRange(min=0), default=parsers.Limits.memory_mb, show_default=True,
+              help="MB of memory one file may take (0: no limit).")
+def parse(files: tuple[str, ...], as_json: bool, workers: int | None, timeout: float, memory: int) -> None:
+    """Parse report files (HTML, PDF, DOCX, DOC, WPS, OFD, text) into the official tables.
+
+    Each file is parsed in a worker process; one that passes the time or memory limit is
+    stopped and named with a one-line error."""
     failed = 0
-    for path, result in zip(files, parsers.parse_files(list(files), workers=workers)):
+    limits = parsers.Limits(seconds=timeout, memory_mb=memory)
+    for path, result in zip(files, parsers.parse_files(list(files), workers=workers, limits=limits)):
         if isinstance(result, parsers.ParseError):
             failed += 1
             click.echo(f"{path}: {_one_line(str(result))}", err=True)
@@ -87,12 +110,18 @@ def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ..
         raise click.UsageError("give exactly one of --region and --url")
     try:
         result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides))
-    except runner.CrawlSetupError as error:
+    except runner.CrawlSettingError as error:
+        raise click.BadParameter(str(error), param_hint="-s") from None
+    except (runner.CrawlSetupError, package("archive").ArchiveError) as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     for site in result.sites:
         click.echo(f"{site['site']}: {site['status']}, {site['pages']} pages, "
                    f"{site['reports_found']} reports, {site['errors']} errors")
+    if result.status != "finished":
+        click.echo(f"error: {_one_line(result.failure or 'crawl ' + result.status)} (run {result.run} "
+                   f"{result.status}; only what is listed above was stored)", err=True)
+        sys.exit(1)
     unhealthy = [site for site in result.sites if site["status"] != "ok"]
     for site in unhealthy:
         click.echo(f"{site['site']}: {site['status']} (see crawl_errors, run {result.run})", err=True)
@@ -138,7 +167,7 @@ def sources_list(region: str | None, db: str) -> None:
     """Show the portals in the registry, or in one region."""
     registry = package("crawler.sources")
 
-    with _archive(db) as archive:
+    with _archive(db, create=False) as archive:
         try:
             click.echo(registry.format_sources(registry.find_sources(archive, region)))
         except registry.RegionError as error:

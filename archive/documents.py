@@ -40,6 +40,8 @@ def read_document(url: str, body: bytes, filename: str | None = None,
         return parse(body, name)
     except ParseError as error:
         return error
+    except MemoryError:
+        raise  # the parse worker's memory bound: its pool names it
     except Exception as error:  # a parser bug
         return ParseError(f"internal parser error ({type(error).__name__}: {error})")
 

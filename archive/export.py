@@ -10,6 +10,7 @@ import csv
 import os
 import secrets
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ CELL_CHARS = 32_767
 # Rows per fetch: enough to keep the csv module's loop in C, few enough that report texts
 # (tens of KB each in report_versions) never add up to much memory.
 _BATCH = 200
+_FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 class ExportError(Exception):
@@ -56,9 +58,15 @@ def export_csv(db: Source, table: str, out: str | os.PathLike, *, excel: bool = 
         writer.writerow(columns)
         rows = 0
         while batch := cursor.fetchmany(_BATCH):
-            writer.writerows(batch)
+            writer.writerows(map(_inert_row, batch) if excel else batch)
             rows += len(batch)
     return Exported(rows)
+
+
+def _inert_row(row: tuple) -> tuple:
+    """Text that Excel would run as a formula (=, +, -, @, or a tab or return first) gets a
+    leading ' and stays text: crawled titles and file names are anyone's to write."""
+    return tuple("'" + value if type(value) is str and value[:1] in _FORMULA_STARTS else value for value in row)
 
 
 def export_xlsx(db: Source, table: str, out: str | os.PathLike) -> Exported:
@@ -144,6 +152,7 @@ def _replacing(out: str | os.PathLike, mode: str, encoding: str | None = None,
     """A new file (``mode`` "x" or "xb") beside ``out``, renamed to ``out`` once the block completes,
     else removed."""
     target = Path(out)
+    _refuse_unless_regular(target)
     part = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
     try:
         file = open(part, mode, encoding=encoding, newline=newline)
@@ -159,6 +168,20 @@ def _replacing(out: str | os.PathLike, mode: str, encoding: str | None = None,
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def _refuse_unless_regular(target: Path) -> None:
+    """Only a regular file is replaced: a device (/dev/stdout), a directory or a symbolic link at
+    the path is refused, never replaced and never followed."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ExportError(f"{target}: cannot write: {error.strerror}") from None
+    if not stat.S_ISREG(mode):
+        what = "a symbolic link" if stat.S_ISLNK(mode) else "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ExportError(f"{target}: is {what}; export writes only to a regular file path")
 
 
 def _sheet(book: Workbook, table: str, columns: list[str]) -> WriteOnlyWorksheet:

@@ -11,8 +11,8 @@ import json
 import os
 import sqlite3
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -86,10 +86,14 @@ def _chunks(items: list, size: int = _CHUNK) -> list[list]:
 class Batch:
     """Documents written in groups: a commit rewrites the pages of a dozen indexes, which cost
     more than the document itself. Each document stays atomic inside its group (store() is a
-    savepoint), so a process killed mid-group loses only that group's documents."""
+    savepoint), so a process killed mid-group loses only that group's documents.
 
-    def __init__(self, db: sqlite_utils.Database, size: int) -> None:
+    ``on_commit`` is called after each commit that succeeded: what it counts is on disk. A
+    commit that fails (disk full) is rolled back and raises; its group is lost, not counted."""
+
+    def __init__(self, db: sqlite_utils.Database, size: int, on_commit: Callable[[], None] | None = None) -> None:
         self.db, self.size, self.pending = db, size, 0
+        self.on_commit = on_commit
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -101,9 +105,15 @@ class Batch:
             self.commit()
 
     def commit(self) -> None:
-        if self.db.conn.in_transaction:
-            self.db.commit()
         self.pending = 0
+        if self.db.conn.in_transaction:
+            try:
+                self.db.commit()
+            except sqlite3.Error:
+                self.db.conn.rollback()
+                raise
+        if self.on_commit is not None:
+            self.on_commit()
 
     def __enter__(self) -> Batch:
         return self
@@ -116,14 +126,13 @@ class Archive:
     """The archive file: every read and write of it goes through here. Open it with ``with``."""
 
     def __init__(self, path: str | os.PathLike = DEFAULT_PATH, *, create: bool = True,
-                 readonly: bool = False) -> None:
+                 readonly: bool = False, make_parents: bool = False) -> None:
         """``create=False``: the file must exist. ``readonly``: reads only, from any thread (the
         crawler's downloader reads while its writer thread writes)."""
-        if (readonly or not create) and not Path(path).is_file():
-            raise ArchiveError(f"{path}: no such archive")
-        self.path = str(path)
-        if create and not readonly:  # a scrapyd job's shard goes to a directory of its node's
+        if make_parents and create and not readonly:  # a scrapyd job's shard, in its node's directory
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _check_path(Path(path), must_exist=readonly or not create)
+        self.path, self.readonly = str(path), readonly
         try:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
@@ -136,10 +145,15 @@ class Archive:
         self.close()
 
     def close(self) -> None:
+        """Close, folding the write-ahead log into the file first: a copy of the file alone then
+        holds everything (the log is otherwise folded in only when the last connection closes)."""
+        if not self.readonly:
+            with suppress(sqlite3.Error):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
 
-    def batch(self, size: int = 50) -> Batch:
-        return Batch(self.db, size)
+    def batch(self, size: int = 50, on_commit: Callable[[], None] | None = None) -> Batch:
+        return Batch(self.db, size, on_commit)
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)
@@ -504,6 +518,16 @@ class Archive:
             WHERE gone = 0 AND id IN (SELECT report_id FROM report_sources WHERE url IN ({marks}))
               AND NOT EXISTS (SELECT 1 FROM report_sources s JOIN documents d ON d.url = s.url
                               WHERE s.report_id = reports.id AND d.gone = 0)""", urls)
+
+
+def _check_path(path: Path, must_exist: bool) -> None:
+    """One line for a path SQLite would fail on later, with a less helpful message."""
+    if path.is_dir():
+        raise ArchiveError(f"{path}: is a directory, not an archive")
+    if not path.parent.is_dir():
+        raise ArchiveError(f"{path}: no such directory {path.parent}")
+    if must_exist and not path.is_file():
+        raise ArchiveError(f"{path}: no such archive")
 
 
 def _writable(path: str | os.PathLike) -> sqlite_utils.Database:

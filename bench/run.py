@@ -25,6 +25,7 @@ def main() -> None:
     run("shapes_bench.py")
     run("ocr_bench.py")
     run("memory_bench.py")
+    run("hostile_bench.py")
     run("crawl_bench.py")
     # Builds the synthetic 100,000-report archive first if /tmp/nianbao-bench has none
     # (about 15 minutes and 10.5 GB), then reuses it.

@@ -28,21 +28,28 @@ def http_kind(status: int) -> str:
     return "server_error" if status >= 500 else f"http_{status}"
 
 
-def classify(failure: Failure) -> tuple[str, int | None, str] | None:
-    """(kind, HTTP status, one-line message), or None for a request we chose not to make."""
+def classify(failure: Failure) -> tuple[str, int | None, str]:
+    """(kind, HTTP status, one-line message). A request Scrapy dropped (robots.txt, off-site,
+    a decompression bomb) is named too: on a list page it means the column was not all read."""
     error = failure.value
     if isinstance(error, HttpError):
         status = error.response.status
         return http_kind(status), status, f"HTTP {status}"
     if isinstance(error, IgnoreRequest):
-        message = str(error)
-        if "redirections" in message or "redirect loop" in message:
-            return "redirect_loop", None, message
-        return None  # robots.txt or off-site: politeness, not failure
+        return _ignored_kind(str(error)), None, _one_line(error)
     for types, kind in _BY_TYPE:
         if isinstance(error, types):
             return kind, None, _one_line(error)
     return "download", None, f"{type(error).__name__}: {_one_line(error)}"
+
+
+# Words of Scrapy's IgnoreRequest messages, and the kind each one is.
+_IGNORED = (("redirect", "redirect_loop"), ("robots.txt", "robots"), ("offsite", "offsite"),
+            ("DOWNLOAD_MAXSIZE", "too_large"))
+
+
+def _ignored_kind(message: str) -> str:
+    return next((kind for word, kind in _IGNORED if word in message), "ignored")
 
 
 def _one_line(error: BaseException) -> str:

@@ -27,8 +27,11 @@ class SiteLedger:
     blocked: bool = False
     found_column: bool = False
     documents: set[str] = field(default_factory=set)
+    requested: set[str] = field(default_factory=set)  # URLs asked of the site, across its columns
+    started: float | None = None      # time.monotonic() of its first request
+    over_budget: set[str] = field(default_factory=set)  # budgets it ran out of: "pages", "depth", "time"
 
     @property
     def complete(self) -> bool:
-        """Whether every list page answered, so a document not seen is really gone."""
-        return self.found_column and not self.blocked and self.list_errors == 0
+        """Whether every list page was fetched and read, so a document not seen is really gone."""
+        return self.found_column and not self.blocked and self.list_errors == 0 and not self.over_budget

@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from pathlib import Path
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
@@ -33,6 +33,10 @@ class SiteOffsiteMiddleware(OffsiteMiddleware):
     Scrapy's own check ignores ports, which on one host would let a crawl wander onto a
     neighbouring service.
     """
+
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """Scrapy filters here too, where a dropped request reaches no errback; filtered when
+        it is downloaded instead, an off-site list page (a redirect elsewhere) is recorded."""
 
     def should_follow(self, request: Request, spider: Spider) -> bool:
         sites: frozenset[tuple[str, int | None]] = getattr(spider, "allowed_sites", frozenset())
@@ -100,7 +104,15 @@ class ConditionalRequestMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        return cls(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH))
+        middleware = cls(crawler.settings.get("NIANBAO_DB", DEFAULT_PATH))
+        # An open reader keeps SQLite from folding the write-ahead log into the file at the end.
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("document") or request.method != "GET":

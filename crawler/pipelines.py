@@ -9,29 +9,56 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import multiprocessing
 import os
-from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+import sqlite3
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from .items import CrawlError, SiteLedger
-from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, NotAReport, ParseError, Report,
-                       ScannedDocument, read_document)
+from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, Limits, NotAReport, ParseError,
+                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, read_document)
+
+# Sent by the crawl's process (runner.InterruptibleProcess) on Ctrl-C or SIGTERM, and again
+# when the graceful stop takes too long.
+interrupted = object()
+abandoned = object()
+# What the archive says when it cannot be written: the crawl stops rather than lose captures.
+WRITE_ERRORS = (sqlite3.Error, OSError)
+
+
+class _Tally:
+    """Per site: documents, reports and errors, counted only once their commit succeeded."""
+
+    def __init__(self) -> None:
+        self.documents: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.reports: dict[str, set[int]] = {}
+
+    def add(self, other: _Tally) -> None:
+        self.documents.update(other.documents)
+        self.errors.update(other.errors)
+        for site, reports in other.reports.items():
+            self.reports.setdefault(site, set()).update(reports)
 
 
 class ArchivePipeline:
     """All archive work runs on one writer thread (SQLite wants one connection per thread, and
-    the reactor thread must stay free for downloads); parsing runs in worker processes.
+    the reactor thread must stay free for downloads); parsing runs in worker processes, each
+    parse under NIANBAO_PARSE_SECONDS and NIANBAO_PARSE_MEMORY_MB.
 
     Documents are committed in groups (NIANBAO_COMMIT_EVERY, and at least every
     NIANBAO_COMMIT_SECONDS): a commit rewrites the pages of a dozen indexes, which cost more
     than the document itself. Each document is still atomic within its group, so a crawl
     killed mid-group loses only that group's captures, and the next run fetches them again.
+    A write that fails (disk full, I/O error) stops the crawl: what was not committed is not
+    counted, and the run says why it stopped.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -42,12 +69,15 @@ class ArchivePipeline:
         self.archive: Archive | None = None
         self.batch: Batch | None = None
         self.run: int = 0
-        self.pool: ProcessPoolExecutor | None = None
-        self.reports_by_site: defaultdict[str, set[int]] = defaultdict(set)
-        self.documents_by_site: defaultdict[str, int] = defaultdict(int)
-        self.errors_by_site: defaultdict[str, int] = defaultdict(int)
-        self.committer = LoopingCall(lambda: self.writer.submit(self._commit))
+        self.pool: WorkerPool | None = None
+        self.committed, self.pending = _Tally(), _Tally()
+        self.failure: str | None = None
+        self.stopping = False
+        self._closed = threading.Lock()
+        self.committer = LoopingCall(lambda: self._watch(self.writer.submit(self._commit)))
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.interrupt, signal=interrupted)
+        crawler.signals.connect(self.abandon, signal=abandoned)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -57,21 +87,29 @@ class ArchivePipeline:
         self.writer.submit(self._open_archive).result()
         self.committer.start(self.settings.getfloat("NIANBAO_COMMIT_SECONDS", 2.0), now=False)
         workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1
-        # spawn, not fork: a forked reactor thread's state is not safe to inherit.
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        limits = Limits(seconds=self.settings.getfloat("NIANBAO_PARSE_SECONDS", 60.0),
+                        memory_mb=self.settings.getint("NIANBAO_PARSE_MEMORY_MB", 900))
+        self.pool = WorkerPool(workers, limits)
 
     def _open_archive(self) -> None:
-        self.archive = Archive(self.settings.get("NIANBAO_DB", DEFAULT_PATH))
-        self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50))
+        self.archive = Archive(self.settings.get("NIANBAO_DB", DEFAULT_PATH), make_parents=True)
+        self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50), on_commit=self._committed)
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
             region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
             settings=_politeness(self.settings))
 
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, CrawlError):
-            await self._write(self._record_error, item.url, item.kind, item.message, item.status, item.site)
-        elif isinstance(item, Fetched):
-            await self._store(item)
+        if self.failure is not None or self.stopping:
+            return item  # the crawl is stopping; nothing more is written
+        try:
+            if isinstance(item, CrawlError):
+                await self._write(self._record_error, item.url, item.kind, item.message, item.status, item.site)
+            elif isinstance(item, Fetched):
+                await self._store(item)
+        except WRITE_ERRORS as error:
+            self._fail(error)
+        except asyncio.CancelledError:
+            pass  # its parse was stopped by Ctrl-C: the next run fetches it again
         return item
 
     def _write(self, function: Any, *args: Any) -> asyncio.Future:
@@ -91,68 +129,140 @@ class ArchivePipeline:
 
     async def _parse(self, fetched: Fetched) -> Report | ParseError:
         assert self.pool is not None
-        future = self.pool.submit(read_document, fetched.url, fetched.body, fetched.filename)
-        return await asyncio.wrap_future(future)
+        try:
+            return await asyncio.wrap_future(self.pool.submit(read_document, fetched.url, fetched.body,
+                                                              fetched.filename))
+        except ParseError as error:  # a bound exceeded, or a worker that died twice
+            return error
 
     def _file(self, fetched: Fetched, parsed: Report | ParseError | None) -> None:
         with self.batch.document():
             stored = self.archive.store(self.run, fetched, parsed)
-        self.documents_by_site[fetched.site] += 1
-        if stored.report_id is not None:  # also the report an unchanged document carries
-            self.reports_by_site[fetched.site].add(stored.report_id)
-        if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
-            self._record_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
+            self.pending.documents[fetched.site] += 1
+            if stored.report_id is not None:  # also the report an unchanged document carries
+                self.pending.reports.setdefault(fetched.site, set()).add(stored.report_id)
+            if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
+                self._note_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
 
     def _commit(self) -> None:
         if self.batch is not None:
             self.batch.commit()
 
+    def _committed(self) -> None:
+        self.committed.add(self.pending)
+        self.pending = _Tally()
+
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
-        self.errors_by_site[site] += 1
+        with self.batch.document():
+            self._note_error(url, kind, message, status, site)
+
+    def _note_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         self.archive.record_error(self.run, url, kind, " ".join(message.split()), status=status, site=site)
+        self.pending.errors[site] += 1
+
+    # -- stopping ------------------------------------------------------------------------
+
+    def _watch(self, future: Future) -> None:
+        """A timed commit's failure stops the crawl too (its future is read by nobody else)."""
+        from twisted.internet import reactor
+
+        def check(done: Future) -> None:
+            error = done.exception()
+            if isinstance(error, WRITE_ERRORS):
+                reactor.callFromThread(self._fail, error)
+
+        future.add_done_callback(check)
+
+    def _fail(self, error: BaseException) -> None:
+        if self.failure is not None:
+            return
+        self.failure = f"{self.settings.get('NIANBAO_DB', DEFAULT_PATH)}: cannot write the archive ({error})"
+        self.crawler.stats.set_value("nianbao/failure", self.failure)
+        self._stop_parsing()
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="failed"))
+
+    def interrupt(self) -> None:
+        """Ctrl-C or SIGTERM: stop parsing now, so that the graceful stop waits on nothing long."""
+        self.stopping = True
+        self._stop_parsing()
+
+    def abandon(self) -> None:
+        """The graceful stop took too long (a download trickling in): close the run now."""
+        self.stopping = True
+        self._stop_parsing()
+        self._finish(getattr(self.crawler.spider, "ledgers", {}), "shutdown")
+
+    def _stop_parsing(self) -> None:
+        if self.pool is not None:
+            threading.Thread(target=self.pool.stop, name="nianbao-parse-stop", daemon=True).start()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.pool is not None:
+            self.pool.stop()
+        self._finish(getattr(spider, "ledgers", {}), reason)
+
+    def _finish(self, ledgers: dict[str, SiteLedger], reason: str) -> None:
+        if not self._closed.acquire(blocking=False):
+            return  # already closed (abandoned, then closed by Scrapy after all)
         if self.committer.running:
             self.committer.stop()
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
         if self.archive is not None:
-            self.writer.submit(self._close_run, getattr(spider, "ledgers", {}), reason).result()
+            try:
+                self.writer.submit(self._close_run, ledgers, _run_status(reason, self.failure)).result()
+            except WRITE_ERRORS as error:
+                self._fail_quietly(error)
         self.writer.shutdown()
 
-    def _close_run(self, ledgers: dict[str, SiteLedger], reason: str) -> None:
-        self._commit()
-        for ledger in ledgers.values():
-            self._close_site(ledger)
-        pages = sum(ledger.pages for ledger in ledgers.values())
-        self.archive.finish_run(self.run, status="finished" if reason == "finished" else reason, pages=pages)
-        self.archive.close()
+    def _fail_quietly(self, error: BaseException) -> None:
+        if self.failure is None:
+            self.failure = f"{self.settings.get('NIANBAO_DB', DEFAULT_PATH)}: cannot write the archive ({error})"
+            self.crawler.stats.set_value("nianbao/failure", self.failure)
 
-    def _close_site(self, ledger: SiteLedger) -> None:
-        reports = len(self.reports_by_site[ledger.site])
-        status = _site_status(ledger, reports, self.parse_documents)
+    def _close_run(self, ledgers: dict[str, SiteLedger], status: str) -> None:
+        try:
+            if self.failure is None:
+                self._commit()
+                for ledger in ledgers.values():
+                    self._close_site(ledger, finished=status == "finished")
+            pages = sum(ledger.pages for ledger in ledgers.values())
+            self.archive.finish_run(self.run, status=status, pages=pages)
+        finally:
+            self.archive.close()
+
+    def _close_site(self, ledger: SiteLedger, finished: bool) -> None:
+        reports = len(self.committed.reports.get(ledger.site, ()))
+        status = _site_status(ledger, reports, self.parse_documents) if finished else "incomplete"
         self.archive.record_site(self.run, ledger.site, source_id=ledger.source_id, status=status,
-                                 pages=ledger.pages, documents=self.documents_by_site[ledger.site],
-                                 reports_found=reports, errors=self.errors_by_site[ledger.site])
-        if ledger.complete:
+                                 pages=ledger.pages, documents=self.committed.documents[ledger.site],
+                                 reports_found=reports, errors=self.committed.errors[ledger.site])
+        if finished and ledger.complete:
             self.archive.mark_gone(self.run, ledger.site, ledger.documents)
+
+
+def _run_status(reason: str, failure: str | None) -> str:
+    if failure is not None:
+        return "failed"
+    return {"finished": "finished", "shutdown": "interrupted"}.get(reason, reason)
 
 
 def _site_status(ledger: SiteLedger, reports: int, parsing: bool) -> str:
     if ledger.blocked:
         return "blocked"
+    if ledger.over_budget:
+        return "incomplete"
     if ledger.pages == 0:
         return "failed"
     # Without parsing no report is known yet; the documents are there for `nianbao reparse`.
     return "ok" if reports or not parsing else "empty"
 
 
+_PARSE_KINDS: tuple[tuple[type[ParseError], str], ...] = (
+    (ErrorPage, "error_page"), (ScannedDocument, "scanned"), (ParseTimeout, "parse_timeout"),
+    (ParseMemory, "parse_memory"), (WorkerLost, "parse_crashed"))
+
+
 def _parse_kind(error: ParseError) -> str:
-    if isinstance(error, ErrorPage):
-        return "error_page"
-    if isinstance(error, ScannedDocument):
-        return "scanned"
-    return "parse"
+    return next((kind for cls, kind in _PARSE_KINDS if isinstance(error, cls)), "parse")
 
 
 def _politeness(settings: Any) -> dict[str, Any]:

@@ -7,23 +7,70 @@ Scrapyd users schedule the `portal` spider (or a platform spider) with the same 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from .siblings import Archive
+from .pipelines import abandoned, interrupted
+from .siblings import Archive, ArchiveError
 
 
 class CrawlSetupError(Exception):
     """The crawl cannot start: no portal for the region, a bad URL, a bad setting."""
 
 
+class CrawlSettingError(CrawlSetupError):
+    """A `-s NAME=VALUE` the crawl cannot take: a misuse of the command line."""
+
+
+# Set by the command itself: one run must stay in one archive.
+_NOT_OVERRIDABLE = {"NIANBAO_DB": "--db", "NIANBAO_RUN": "the run the command starts"}
+
+
 @dataclass
 class CrawlResult:
     run: int
     sites: list[dict[str, Any]]
+    status: str = "finished"        # "finished", "interrupted" (Ctrl-C, SIGTERM) or "failed"
+    failure: str | None = None      # why the archive could not be written, in one line
+
+
+class InterruptibleProcess(CrawlerProcess):
+    """Ctrl-C and SIGTERM stop the crawl within NIANBAO_STOP_SECONDS, the run marked interrupted.
+
+    Scrapy's graceful stop waits for every download in flight and every item being processed;
+    a parse is stopped at once, and a download still trickling in when the time is up is
+    abandoned: the run is closed and the reactor stopped. A second signal abandons at once.
+    """
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(self._interrupt)
+
+    def _signal_kill(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        reactor.callFromThread(self._send, abandoned)
+        super()._signal_kill(signum, frame)
+
+    def _interrupt(self) -> None:
+        from twisted.internet import reactor
+
+        self._send(interrupted)
+        reactor.callLater(self.settings.getfloat("NIANBAO_STOP_SECONDS", 5.0), self._abandon)
+
+    def _abandon(self) -> None:
+        self._send(abandoned)
+        self._stop_reactor()
+
+    def _send(self, signal: object) -> None:
+        for crawler in list(self.crawlers):
+            crawler.signals.send_catch_log(signal)
 
 
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
@@ -31,8 +78,25 @@ def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings
     settings.setmodule(f"{__package__}.settings", priority="project")
     settings.set("LOG_LEVEL", "WARNING", priority="project")
     settings.set("NIANBAO_DB", db, priority="cmdline")
-    settings.update(overrides or {}, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, _checked(name, value, settings.get(name)), priority="cmdline")
     return settings
+
+
+def _checked(name: str, value: str, default: Any) -> str:
+    """``value`` if it reads as the kind of value ``name`` takes (Scrapy reads it later, where a
+    bad one would be a traceback in the middle of the crawl)."""
+    if name in _NOT_OVERRIDABLE:
+        raise CrawlSettingError(f"{name} cannot be set with -s; use {_NOT_OVERRIDABLE[name]}")
+    kind = type(default)
+    try:
+        if kind is bool:
+            Settings({name: value}).getbool(name)
+        elif kind in (int, float):
+            kind(value)
+    except ValueError:
+        raise CrawlSettingError(f"{name}={value!r}: not {'a number' if kind is not bool else 'true or false'}") from None
+    return value
 
 
 def sources_for(archive: Archive, region: str | None, url: str | None) -> list[dict[str, Any]]:
@@ -66,13 +130,27 @@ def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
 def crawl(db: str, *, region: str | None = None, url: str | None = None,
           overrides: dict[str, str] | None = None) -> CrawlResult:
     """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
+    settings = crawl_settings(db, overrides)  # a bad setting creates no archive
     with Archive(db) as archive:
         sources = sources_for(archive, region, url)
-        settings = crawl_settings(db, overrides)
         run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
     settings.set("NIANBAO_RUN", run, priority="cmdline")
-    process = CrawlerProcess(settings)
-    process.crawl("portal", sources=json.dumps(sources, ensure_ascii=False))
+    process = InterruptibleProcess(settings)
+    crawler = process.create_crawler("portal")
+    process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
     process.start()
-    with Archive(db) as archive:
-        return CrawlResult(run=run, sites=archive.run_sites(run))
+    failure = crawler.stats.get_value("nianbao/failure")
+    return _result(db, run, failure)
+
+
+def _result(db: str, run: int, failure: str | None) -> CrawlResult:
+    """What the archive holds of the run: only what was committed."""
+    try:
+        with Archive(db, readonly=True) as archive:
+            row = archive.run(run) or {}
+            sites = archive.run_sites(run)
+    except (ArchiveError, sqlite3.Error) as error:
+        return CrawlResult(run=run, sites=[], status="failed", failure=failure or str(error))
+    status = "failed" if failure else row.get("status") or "failed"
+    return CrawlResult(run=run, sites=sites, status="interrupted" if status == "running" else status,
+                       failure=failure)

@@ -39,6 +39,12 @@ NIANBAO_RETRY_BACKOFF = 2.0
 REDIRECT_MAX_TIMES = 10
 # A column's pagination is followed this far and no further (some pagers never end).
 NIANBAO_MAX_LIST_PAGES = 300
+# Each site's budget, across all its columns: requests, levels of columns within columns (from
+# the entry page; pagination stays on its level), and seconds. A site over budget is
+# `incomplete` and nothing of it is marked gone.
+NIANBAO_SITE_MAX_PAGES = 5000
+NIANBAO_SITE_MAX_DEPTH = 8
+NIANBAO_SITE_MAX_SECONDS = 3600
 
 COOKIES_ENABLED = True
 HTTPERROR_ALLOW_ALL = False
@@ -65,5 +71,13 @@ NIANBAO_COMMIT_EVERY = 50
 NIANBAO_COMMIT_SECONDS = 2.0
 # Worker processes that parse documents off the reactor thread (0: one per CPU).
 NIANBAO_PARSE_WORKERS = 0
+# Each parse's bounds: wall-clock seconds, and the worker's resident memory in MB (its address
+# space is capped at twice that). Past either the worker is replaced and the document is a
+# crawl_errors row (parse_timeout, parse_memory). 0 turns a bound off.
+NIANBAO_PARSE_SECONDS = 60.0
+NIANBAO_PARSE_MEMORY_MB = 900
+# After Ctrl-C or SIGTERM, the longest the crawl waits for downloads in flight before it
+# closes the run as interrupted.
+NIANBAO_STOP_SECONDS = 5.0
 
 LOG_LEVEL = "INFO"

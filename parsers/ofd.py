@@ -65,11 +65,15 @@ def _read_pages(archive: zipfile.ZipFile, document_path: str, document: Document
     margins: Margins | None = None
     base, members = posixpath.dirname(document_path), set(archive.namelist())
     missing: list[int] = []
+    read: set[str] = set()
     for number, page in enumerate(pages, start=1):
         location = _locate(page.get("BaseLoc", ""), base, members)
         if location is None:
             missing.append(number)
             continue
+        if location in read:
+            continue  # one page's XML listed again and again would be read without end
+        read.add(location)
         lines = without_page_numbers(_lines(_runs(_xml(archive, location))))
         margins = page_margins(lines) or margins
         for line in lines:

@@ -122,3 +122,56 @@ def test_bad_input_gets_its_reason(bad_inputs, name, reason):
 def test_bad_inputs_stay_within_memory(bad_inputs):
     run_parse(*bad_inputs.values())
     assert _peak_child_rss_mb() < 500
+
+
+# Misuse: one line, and exit 2 for the command line, 1 for an archive that cannot be used
+
+def nianbao(*args: str | Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nianbao", *map(str, args)], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("setting, said", [
+    ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY='abc': not a number"),
+    ("ROBOTSTXT_OBEY=maybe", "ROBOTSTXT_OBEY='maybe': not true or false"),
+    ("NIANBAO_DB=other.db", "NIANBAO_DB cannot be set with -s; use --db"),
+    ("no-equals-sign", "'no-equals-sign' is not NAME=VALUE"),
+])
+def test_a_bad_crawl_setting_is_one_line_and_exit_2(tmp_path, setting, said):
+    result = nianbao("crawl", "--db", tmp_path / "a.db", "--url", "http://127.0.0.1:9/", "-s", setting)
+    assert (result.returncode, result.stderr) == (2, f"error: Invalid value for -s: {said}\n")
+    assert not (tmp_path / "a.db").exists()
+
+
+@pytest.mark.parametrize("args", [["crawl"], ["parse"], ["frobnicate"], ["status", "--limit", "many"]])
+def test_command_line_misuse_is_one_line_and_exit_2(args):
+    result = nianbao(*args)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+
+
+@pytest.mark.parametrize("command", [["status"], ["reparse"], ["sources", "list"],
+                                     ["export", "--table", "reports", "--csv", "out.csv"]])
+def test_a_command_that_reads_an_archive_refuses_a_missing_one_and_creates_none(tmp_path, command):
+    result = nianbao(*command, "--db", tmp_path / "absent.db")
+    assert (result.returncode, result.stderr) == (1, f"error: {tmp_path / 'absent.db'}: no such archive\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where, said", [
+    (lambda tmp: tmp, "is a directory, not an archive"),
+    (lambda tmp: tmp / "missing" / "a.db", f"no such directory {{tmp}}{os.sep}missing"),
+])
+def test_crawl_names_an_unusable_db_path_in_one_line(tmp_path, where, said):
+    db = where(tmp_path)
+    result = nianbao("crawl", "--db", db, "--url", "http://127.0.0.1:9/")
+    assert (result.returncode, result.stderr) == (1, f"error: {db}: {said.format(tmp=tmp_path)}\n")
+
+
+def test_crawl_names_a_db_that_is_not_sqlite_in_one_line(tmp_path):
+    (tmp_path / "notes.db").write_text("not a database " * 100)
+    result = nianbao("crawl", "--db", tmp_path / "notes.db", "--url", "http://127.0.0.1:9/")
+    assert (result.returncode, result.stderr) == (1, f"error: {tmp_path / 'notes.db'}: file is not a database\n")
+
+
+def test_parse_json_help_names_no_file_outside_the_package():
+    assert "design.md" not in nianbao("parse", "--help").stdout

@@ -189,3 +189,26 @@ def test_hanweb_column_is_read_through_every_dataproxy_range(tmp_path):
         site.stop()
     assert "Traceback" not in result.stderr and "Spider error" not in result.stderr
     assert len({path for path in site.paths if path.startswith("/nb/good.html?record=")}) == total
+
+
+def test_hostile_documents_are_stopped_at_their_bounds_and_the_crawl_goes_on(tmp_path):
+    from tests import hostile
+
+    files = {"/nb/shared.pdf": hostile.shared_stream_pdf(pages=1000), "/nb/bomb.pdf": hostile.flate_bomb_pdf(1500)}
+    entries = "".join(faultsite._entry(path, f"测试县第{n}局2021年政府信息公开工作年度报告.pdf")
+                      for n, path in enumerate(files))
+    column = faultsite._page("政府信息公开年报", f"<ul class='list'>{faultsite._entry('/nb/good.html', faultsite.GOOD_REPORT.title)}"
+                                                f"{entries}</ul>")
+    routes = {"/": faultsite.FAULT_ROUTES["/"], "/nb/index.html": lambda h: h.send(200, column),
+              "/nb/good.html": faultsite.FAULT_ROUTES["/nb/good.html"]}
+    routes |= {path: (lambda data: lambda h: h.send(200, data, "application/pdf"))(data) for path, data in files.items()}
+    site = faultsite.serve(routes)
+    try:
+        result = nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "NIANBAO_PARSE_SECONDS=10",
+                               "-s", "NIANBAO_PARSE_MEMORY_MB=400", "-s", "DOWNLOAD_MAXSIZE=5000000")
+    finally:
+        site.stop()
+    db = sqlite_utils.Database(tmp_path / "a.db")
+    assert error_kinds(db) == {"nb/shared.pdf": "parse_timeout", "nb/bomb.pdf": "parse_memory"}
+    assert db["reports"].count == 1
+    assert result.returncode == 0, result.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
 import sqlite3
 import tracemalloc
 from pathlib import Path
@@ -277,3 +279,37 @@ def test_cli_warns_in_one_line_about_cells_cut_for_excel(archive, run, tmp_path)
     result = nianbao("--db", tmp_path / "archive.db", "--table", "crawl_errors", "--xlsx", tmp_path / "e.xlsx")
     assert result.exit_code == 0
     assert result.stderr.startswith("warning: 1 cells cut to Excel's 32,767 characters") and result.stderr.count("\n") == 1
+
+
+# Hostile cells and output paths
+
+def test_excel_csv_keeps_formula_like_text_as_text(archive, run, tmp_path):
+    errors_with(archive, run, "=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "普通文字")
+    export_csv(tmp_path / "archive.db", "crawl_errors", tmp_path / "e.csv", excel=True)
+    messages = [row["message"] for row in csv.DictReader((tmp_path / "e.csv").open(encoding="utf-8-sig", newline=""))]
+    assert messages == ["'=HYPERLINK(\"http://x\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", "普通文字"]
+
+
+def test_plain_csv_keeps_every_cell_as_it_is(archive, run, tmp_path):
+    errors_with(archive, run, "=1+1")
+    export_csv(tmp_path / "archive.db", "crawl_errors", tmp_path / "e.csv")
+    assert [row["message"] for row in csv.DictReader((tmp_path / "e.csv").open(encoding="utf-8"))] == ["=1+1"]
+
+
+@pytest.mark.parametrize("make, said", [
+    (lambda path: path.mkdir(), "is a directory"),
+    (lambda path: path.symlink_to(path.parent / "elsewhere.csv"), "is a symbolic link"),
+    (lambda path: os.mkfifo(path), "is not a regular file"),
+])
+def test_export_refuses_anything_but_a_regular_file_at_the_output_path(db, tmp_path, make, said):
+    out = tmp_path / "out.csv"
+    make(out)
+    with pytest.raises(ExportError, match=f"^{re.escape(str(out))}: {said}; export writes only to a regular file path$"):
+        export_csv(db, "reports", out)
+    assert not (tmp_path / "elsewhere.csv").exists()
+
+
+def test_cli_refuses_a_device_as_output_in_one_line(db):
+    result = nianbao("--db", db, "--table", "reports", "--csv", "/dev/null")
+    assert result.exit_code == 1
+    assert result.stderr == "error: /dev/null: is not a regular file; export writes only to a regular file path\n"

@@ -18,7 +18,7 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from .. import discovery, recognise
+from .. import budget, discovery, recognise
 from ..failures import BLOCKING_STATUSES, classify
 from ..items import CrawlError, SiteLedger
 from ..listpages import Follow, ListPage, read_list_page
@@ -84,12 +84,12 @@ class PortalSpider(scrapy.Spider):
             return
         columns = discovery.find_report_columns(response.url, response.text)
         for link in columns:
-            yield self._list_request(response, link.url, column=link.url)
+            yield from self._list_request(response, link.url, column=link.url)
         if columns or response.meta.get("landing"):
             return
         landings = discovery.find_disclosure_pages(response.url, response.text)
         for link in landings[:3]:
-            yield self._request(response, link.url, self.parse_entry, landing=True)
+            yield from self._request(response, link.url, self.parse_entry, landing=True)
         if not landings:
             yield self._error(response.url, "no_report_column", "no link to an annual-report column found")
 
@@ -128,13 +128,13 @@ class PortalSpider(scrapy.Spider):
             title = " ".join("".join(anchor.css("::text").getall()).split()) or anchor.attrib.get("title", "")
             url = response.urljoin(anchor.attrib["href"])
             if url.startswith("http") and recognise.is_column_link(title, url):
-                yield self._list_request(response, url, column=url)
+                yield from self._list_request(response, url, column=url)
 
-    def _follow_link(self, response: Response, url: str, title: str) -> Iterator[scrapy.Request]:
+    def _follow_link(self, response: Response, url: str, title: str) -> Iterator[Any]:
         if recognise.document_kind(url, None, None) in _ATTACHMENT_KINDS or recognise.is_report_title(title):
-            yield self._document_request(response, url)
+            yield from self._document_request(response, url)
         elif recognise.is_subcolumn(title, url):
-            yield self._list_request(response, url, column=url)
+            yield from self._list_request(response, url, column=url)
 
     def _follow_list(self, response: Response, follow: Follow) -> Iterator[Any]:
         column = response.meta.get("column", response.url)
@@ -149,8 +149,8 @@ class PortalSpider(scrapy.Spider):
         if len(pages) >= limit:
             return
         form = follow.body if follow.method == "POST" else response.meta.get("form")
-        yield self._request(response, follow.url, self.parse_list, method=follow.method, body=follow.body,
-                            headers=dict(follow.headers) or _form_headers(follow), column=column, form=form)
+        yield from self._request(response, follow.url, self.parse_list, method=follow.method, body=follow.body,
+                                 headers=dict(follow.headers) or _form_headers(follow), column=column, form=form)
 
     # -- documents -------------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class PortalSpider(scrapy.Spider):
         if isinstance(response, TextResponse) and not response.meta.get("attachment") \
                 and recognise.may_link_files(response.body):
             for link in recognise.attachment_links(response.url, response.text):
-                yield self._document_request(response, link.url, attachment=True)
+                yield from self._document_request(response, link.url, attachment=True)
 
     def _fetched(self, response: Response) -> Fetched:
         source = response.meta.get("source") or {}
@@ -179,16 +179,15 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> Iterator[CrawlError]:
         request = failure.request
-        classified = classify(failure)
-        if classified is None:
-            return
-        kind, status, message = classified
-        ledger = self._ledger(request.url)
+        kind, status, message = classify(failure)
+        # A request redirected elsewhere fails under its new URL; the site it was asked of is the first.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        ledger = self._ledger(url)
         if status in BLOCKING_STATUSES:
             ledger.blocked = True
         if not request.meta.get("document"):
-            ledger.list_errors += 1
-        yield self._error(request.url, kind, message, status)
+            ledger.list_errors += 1  # a list page not read: nothing of this site can be called gone
+        yield self._error(url, kind, message, status)
 
     def _error(self, url: str, kind: str, message: str, status: int | None = None) -> CrawlError:
         return CrawlError(url=url, kind=kind, message=message, site=site_of(url), status=status)
@@ -204,18 +203,47 @@ class PortalSpider(scrapy.Spider):
     def _count_page(self, response: Response) -> None:
         self._ledger(response.url).pages += 1
 
-    def _request(self, response: Response, url: str, callback: Any, **meta: Any) -> scrapy.Request:
+    def _request(self, response: Response, url: str, callback: Any, **meta: Any) -> Iterator[Any]:
+        """The request, unless the site's budget or the URL's length forbids it (then, once, the
+        CrawlError that says so)."""
         options = {key: meta.pop(key) for key in ("method", "body", "headers") if key in meta}
         carried = {"source": response.meta.get("source"), "column": response.meta.get("column")}
-        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=carried | meta, **options)
+        level = response.meta.get("level", 0) + (meta.get("column") not in (None, carried["column"]))
+        # A POST pager asks one URL for every page: its form is part of what is asked.
+        asked = f"{url} {options['body']}" if options.get("body") else url
+        refused = self._refusal(url, asked, level, document=bool(meta.get("document")))
+        if refused is not None:
+            yield from refused
+            return
+        yield scrapy.Request(url, callback=callback, errback=self.on_error,
+                             meta=carried | meta | {"level": level}, **options)
 
-    def _list_request(self, response: Response, url: str, column: str) -> scrapy.Request:
+    def _refusal(self, url: str, asked: str, level: int, document: bool) -> Iterator[CrawlError] | None:
+        """None when the request may go; else what to yield instead (an error, or nothing)."""
+        ledger = self._ledger(url)
+        limit = self.settings.getint("URLLENGTH_LIMIT", 2083)
+        if len(url) > limit:
+            # Scrapy would drop it without a word (UrlLengthMiddleware).
+            ledger.list_errors += not document
+            return iter([self._error(url, "url_too_long", f"a URL of {len(url)} characters (limit {limit})")])
+        if asked in ledger.requested:
+            return None  # Scrapy's duplicate filter drops it; it costs nothing
+        spent = budget.spent(ledger, level, self.settings)
+        if spent is None:
+            ledger.requested.add(asked)
+            return None
+        first = spent not in ledger.over_budget
+        ledger.over_budget.add(spent)
+        return iter([self._error(url, f"budget_{spent}", budget.message(spent, self.settings))] if first else [])
+
+    def _list_request(self, response: Response, url: str, column: str) -> Iterator[Any]:
         return self._request(response, url, self.parse_list, column=column)
 
-    def _document_request(self, response: Response, url: str, attachment: bool = False) -> scrapy.Request:
-        request = self._request(response, url, self.parse_document, attachment=attachment, **_DOCUMENT_META)
-        request.headers.setdefault(b"Referer", response.url.encode())
-        return request
+    def _document_request(self, response: Response, url: str, attachment: bool = False) -> Iterator[Any]:
+        for request in self._request(response, url, self.parse_document, attachment=attachment, **_DOCUMENT_META):
+            if isinstance(request, scrapy.Request):
+                request.headers.setdefault(b"Referer", response.url.encode())
+            yield request
 
 
 def _learn_region(response: TextResponse) -> None:

@@ -1,0 +1,228 @@
+"""Parse workers: every parse in a process of its own, under a wall-clock and a memory bound.
+
+A hostile file can loop for ever in pdfminer (a stream whose /Length refers to itself) or
+inflate a Flate bomb to gigabytes. The process that parses it is stopped at the bound and
+replaced; the file gets a one-line ParseError and the other files go on.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import queue
+import resource
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from .errors import ParseError
+
+DEFAULT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = 900
+# The resident-memory watch stops a worker that grows past the bound; the address-space cap,
+# wider because libraries reserve address space they never touch (onnxruntime, thread stacks),
+# stops one huge allocation before it is made.
+_ADDRESS_SPACE_FACTOR = 2
+_TICK = 0.1
+_PR_SET_PDEATHSIG = 1
+
+
+class ParseTimeout(ParseError):
+    """The parse ran past its wall-clock bound."""
+
+
+class ParseMemory(ParseError):
+    """The parse needed more memory than its bound."""
+
+
+class WorkerLost(ParseError):
+    """The worker died under the parse (a signal, the OOM killer), twice."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one parse; 0 turns a bound off."""
+    seconds: float = DEFAULT_SECONDS
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+@dataclass
+class _Task:
+    function: Callable[..., Any]
+    args: tuple
+    future: Future
+    seconds: float
+
+
+def _serve(conn: Connection, memory_mb: int) -> None:
+    """The worker's loop: one task at a time, each answered ("done" | "error" | "memory", value)."""
+    _die_with_parent()
+    # Ctrl-C reaches the whole process group; the parent decides what stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if memory_mb:
+        cap = memory_mb * _ADDRESS_SPACE_FACTOR * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    while True:
+        try:
+            function, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("done", function(*args)))
+        except MemoryError:
+            conn.send(("memory", None))
+            return  # its heap may stay fragmented; the parent starts a fresh one
+        except Exception as error:  # a parser bug: one line, and the worker goes on
+            conn.send(("error", ParseError(f"internal error ({type(error).__name__}: {error})")))
+
+
+def _die_with_parent() -> None:
+    """A crawl killed with SIGKILL takes its workers with it (Linux)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+
+
+def _resident_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class _Worker:
+    """One worker process and its pipe."""
+
+    def __init__(self, context: Any, memory_mb: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory_mb), daemon=True,
+                                       name="nianbao-parse")
+        self.process.start()
+        child.close()
+
+    def run(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
+        self.conn.send((task.function, task.args))
+        deadline = time.monotonic() + task.seconds if task.seconds else None
+        while not self.conn.poll(_TICK):
+            if stopping.is_set():
+                return "stopped", None
+            if deadline is not None and time.monotonic() > deadline:
+                return "timeout", None
+            if memory_mb and _resident_mb(self.process.pid) > memory_mb:
+                return "memory", None
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            return "lost", None
+
+    def stop(self, grace: float = 0.0) -> int | None:
+        """End the process (an idle one leaves on its own when its pipe closes); its exit code,
+        negative for the signal that ended it."""
+        self.conn.close()
+        self.process.join(grace)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        return self.process.exitcode
+
+
+class WorkerPool:
+    """``workers`` slots, each a thread that feeds one worker process and watches its bounds.
+
+    A worker over a bound is killed and replaced; a worker that dies under a task (the OOM
+    killer, a signal) is replaced and the task tried once more in the new one.
+    """
+
+    def __init__(self, workers: int, limits: Limits = Limits()) -> None:
+        self.limits = limits
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._stopping = threading.Event()
+        self._context = multiprocessing.get_context("spawn")  # a forked reactor is not safe to inherit
+        self._slots = [threading.Thread(target=self._slot, daemon=True, name=f"nianbao-parse-{n}")
+                       for n in range(max(1, workers))]
+        for slot in self._slots:
+            slot.start()
+
+    def submit(self, function: Callable[..., Any], *args: Any, seconds: float | None = None) -> Future:
+        """A future of ``function(*args)`` run in a worker; a bound exceeded is its ParseError."""
+        future: Future = Future()
+        if self._stopping.is_set():
+            future.cancel()
+        else:
+            self._tasks.put(_Task(function, args, future, self.limits.seconds if seconds is None else seconds))
+        return future
+
+    def close(self) -> None:
+        """Finish the tasks given, then end the workers."""
+        for _ in self._slots:
+            self._tasks.put(None)
+        for slot in self._slots:
+            slot.join()
+
+    def stop(self) -> None:
+        """End now: running parses are killed, waiting ones cancelled (within a tick or two)."""
+        self._stopping.set()
+        self.close()
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: type | None, *rest: object) -> None:
+        self.stop() if kind is not None else self.close()
+
+    def _slot(self) -> None:
+        worker: _Worker | None = None
+        while (task := self._tasks.get()) is not None:
+            if not task.future.set_running_or_notify_cancel():
+                continue
+            if self._stopping.is_set():
+                task.future.set_exception(CancelledError())
+                continue
+            worker = self._run(worker or self._start(), task, retry=True)
+        if worker is not None:
+            worker.stop(grace=1.0)
+
+    def _start(self) -> _Worker:
+        return _Worker(self._context, self.limits.memory_mb)
+
+    def _run(self, worker: _Worker, task: _Task, retry: bool) -> _Worker | None:
+        """Run ``task``; the worker to keep, or None when it had to go."""
+        status, value = worker.run(task, self.limits.memory_mb, self._stopping)
+        if status in ("done", "error"):
+            task.future.set_exception(value) if status == "error" else task.future.set_result(value)
+            return worker
+        exitcode = worker.stop()
+        if status == "lost" and retry and not self._stopping.is_set():
+            return self._run(self._start(), task, retry=False)
+        task.future.set_exception(self._failure(status, task, exitcode))
+        return None
+
+    def _failure(self, status: str, task: _Task, exitcode: int | None) -> BaseException:
+        if status == "timeout":
+            return ParseTimeout(f"parse stopped after the {task.seconds:g} s time limit")
+        if status == "memory":
+            return ParseMemory(f"parse stopped at the {self.limits.memory_mb} MB memory limit")
+        if status == "stopped":
+            return CancelledError()
+        how = f"signal {-exitcode}" if exitcode and exitcode < 0 else f"exit code {exitcode}"
+        return WorkerLost(f"the parse worker died twice on this file ({how})")
+
+
+def outcome(future: Future) -> Any:
+    """A future's result, or the ParseError that ended it."""
+    try:
+        return future.result()
+    except ParseError as error:
+        return error
