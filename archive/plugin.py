@@ -19,7 +19,9 @@ from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
+from . import pages
 from .schema import DATABASE
 from .search import FTS_TABLE, match_query
 
@@ -51,7 +53,21 @@ async def _stylesheet() -> Response:
 
 @hookimpl
 def register_routes() -> list[tuple[str, object]]:
-    return [(f"^{STYLESHEET_URL}$", _stylesheet)]
+    return [(f"^{STYLESHEET_URL}$", _stylesheet),
+            (r"^/-/report/(?P<id>\d+)$", pages.report),
+            (r"^/-/report/(?P<id>\d+)/original$", pages.original)]
+
+
+# The tables whose rows are reports: their title (or agency) opens the report as printed.
+_REPORT_ROWS = {"reports": "title", "report_summary": "agency"}
+
+
+@hookimpl
+def render_cell(value: object, column: str, table: str | None, database: str, row) -> Markup | None:
+    if database != DATABASE or _REPORT_ROWS.get(table) != column or value is None:
+        return None
+    href = pages.REPORT_URL.format(row["id"])
+    return Markup('<a class="report-link" href="{}" title="报告原表 · the report as printed">{}</a>').format(href, value)
 
 
 @hookimpl

@@ -47,14 +47,32 @@ def as_county_government(report: dict) -> dict:
     return county
 
 
+def republished(report: dict) -> dict:
+    """The report published again with one more application from a natural person."""
+    again = copy.deepcopy(report)
+    for row in ("new", "granted", "total"):
+        again["requests"][row]["natural_person"] += 1
+        again["requests"][row]["total"] += 1
+    return again
+
+
 @pytest.fixture(scope="module")
-def archive_path(tmp_path_factory, shared: Path) -> Path:
-    """Five reports: four townships (three of 2020, one of 2022) and one county government (2021)."""
+def parsed(shared: Path) -> dict[int, dict]:
+    """Each report's current version in its JSON form, by report id: four townships (three of
+    2020, one of 2022) and one county government (2021), republished once."""
     township = parse_file(shared / TOWNSHIP_2022).to_json()
-    reports = [township, as_county_government(township), *(parse_file(shared / seed).to_json() for seed in SEEDS_2020)]
+    county = as_county_government(township)
+    reports = [township, county, *(parse_file(shared / seed).to_json() for seed in SEEDS_2020)]
+    return {number: report for number, report in enumerate([*reports[:1], republished(county), *reports[2:]], 1)}
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory, shared: Path, parsed: dict[int, dict]) -> Path:
+    township = parse_file(shared / TOWNSHIP_2022).to_json()
+    first = [township, as_county_government(township), *(parse_file(shared / seed).to_json() for seed in SEEDS_2020)]
     path = tmp_path_factory.mktemp("browser") / "archive.db"
-    return store_reports(path, [(f"http://portal.example/report{number}.html", report, None)
-                                for number, report in enumerate(reports)])
+    filed = [(f"http://portal.example/report{number}.html", report, None) for number, report in enumerate(first)]
+    return store_reports(path, [*filed, (filed[1][0], parsed[2], None)])
 
 
 def wait_until_answering(url: str, server: subprocess.Popen, stderr: Path) -> None:
@@ -210,3 +228,100 @@ def test_dashboard_loads_nothing_from_outside_the_archive(dashboard, base_url):
     page, requested, _ = dashboard
     page.wait_for_load_state("networkidle")
     assert requested and [url for url in requested if not url.startswith(base_url)] == []
+
+
+# ---------------------------------------------------------------- a report as printed
+
+TOWNSHIP, COUNTY, INCONSISTENT, FORMAT_2019 = 1, 2, 3, 4   # report ids, in the order filed
+
+
+def shown_cells(page) -> dict[str, str]:
+    """Every value cell of the printed tables: its table/row/column key and its text."""
+    return page.eval_on_selector_all("td[data-key]", "cells => Object.fromEntries(cells.map(c => [c.dataset.key, c.innerText.trim()]))")
+
+
+def marked(page, mark: str) -> set[str]:
+    return set(page.eval_on_selector_all(f"td.{mark}[data-key]", "cells => cells.map(c => c.dataset.key)"))
+
+
+def parsed_cells(report: dict) -> dict[str, str]:
+    """The report's figures as the page should print them: an empty cell stays empty."""
+    return {f"{table}/{row}/{column}": "" if value is None else str(value)
+            for table in ("proactive", "requests", "appeals")
+            for row, columns in report[table].items() for column, value in columns.items()}
+
+
+@pytest.mark.parametrize("report_id", [TOWNSHIP, FORMAT_2019, INCONSISTENT], ids=["2021", "2019", "inconsistent"])
+def test_report_page_cells_equal_the_parsed_report(page, base_url, parsed, report_id):
+    page.goto(f"{base_url}-/report/{report_id}")
+    shown = shown_cells(page)
+    expected = parsed_cells(parsed[report_id])
+    assert {key: shown.get(key) for key in expected} == expected
+    assert {key: text for key, text in shown.items() if key not in expected} == dict.fromkeys(
+        marked(page, "unread"), "")
+
+
+def test_report_page_prints_the_2019_form_with_its_merged_headers(page, base_url):
+    page.goto(f"{base_url}-/report/{FORMAT_2019}")
+    head = page.locator("#table-requests thead th")
+    assert head.first.get_attribute("rowspan") == "3" and head.first.get_attribute("colspan") == "3"
+    assert page.locator("#table-requests th", has_text="法人或其他组织").get_attribute("colspan") == "5"
+    assert page.locator("#table-proactive th", has_text="本年新制作数量").count() == 1
+    assert page.locator("#table-appeals th", has_text="复议后起诉").get_attribute("colspan") == "5"
+
+
+def test_report_page_prints_the_2021_form_of_other_handling_in_three_rows(page, base_url):
+    page.goto(f"{base_url}-/report/{TOWNSHIP}")
+    assert page.locator("#table-requests th", has_text="（六）其他处理").get_attribute("rowspan") == "3"
+    assert page.locator("#table-proactive th", has_text="本年制发件数").count() == 1
+
+
+def test_report_page_marks_the_cells_of_each_failing_check(page, base_url, parsed):
+    page.goto(f"{base_url}-/report/{INCONSISTENT}")
+    failing = {check["rule"] for check in parsed[INCONSISTENT]["checks"] if not check["ok"]}
+    assert failing == {"requests.results.natural_person", "requests.row_total.unable.not_held"}
+    fails = marked(page, "fails")
+    assert {f"requests/unable.not_held/{column}" for column in parsed[INCONSISTENT]["requests"]["new"]} <= fails
+    assert {"requests/granted/natural_person", "requests/total/natural_person"} <= fails
+    assert not {key for key in fails if key.startswith(("requests/new/", "appeals/", "proactive/"))}
+    assert page.locator("#checks li").count() == 2
+
+
+def test_consistent_report_page_marks_no_cell(page, base_url):
+    page.goto(f"{base_url}-/report/{FORMAT_2019}")
+    assert marked(page, "fails") == set()
+    assert "全部相符" in page.locator(".verdict").inner_text()
+
+
+def test_report_page_shows_each_sections_prose(page, base_url, parsed):
+    page.goto(f"{base_url}-/report/{FORMAT_2019}")
+    for section, prose in parsed[FORMAT_2019]["sections"].items():
+        if prose:
+            assert page.locator(f"#section-{section} .prose").inner_text().strip() == prose.strip()
+
+
+def test_report_page_highlights_the_cells_that_changed_since_the_last_version(page, base_url):
+    page.goto(f"{base_url}-/report/{COUNTY}")
+    assert marked(page, "changed") == {f"requests/{row}/{column}" for row in ("new", "granted", "total")
+                                       for column in ("natural_person", "total")}
+    assert page.locator("#versions tbody tr").count() == 2
+    page.locator("#versions a", has_text="1").first.click()
+    page.wait_for_url(re.compile(r"version=1"))
+    assert marked(page, "changed") == set()
+    assert "旧版本" in page.locator(".report-facts").inner_text()
+
+
+def test_report_page_gives_the_original_document_as_a_download(page, base_url, archive_path):
+    page.goto(f"{base_url}-/report/{FORMAT_2019}")
+    with page.expect_download() as download:
+        page.locator("#original").click()
+    saved = download.value.path()
+    assert Path(saved).read_bytes().startswith(b"http://portal.example/report3.html")
+    assert download.value.suggested_filename == "report3.html"
+
+
+def test_report_title_in_the_reports_table_opens_its_page(page, base_url):
+    page.goto(base_url + "archive/reports?id=4")
+    page.locator("td.col-title a.report-link").click()
+    page.wait_for_url(re.compile(r"/-/report/4$"))
+    assert page.locator("h1").inner_text().startswith("兰西县兰河乡人民政府")
