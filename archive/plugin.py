@@ -1,5 +1,5 @@
 """nianbao's Datasette plugin: Chinese full-text search for the archive, whole CSV downloads
-in pages of the largest size, and the stylesheet.
+(archive/downloads.py), the report pages (archive/pages.py), and the stylesheet.
 
 Installed, the plugin is loaded by every Datasette in the environment, so each hook acts only
 on the nianbao archive (the database named ``archive`` that holds ``reports_fts``): another
@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import pages
+from . import downloads, pages
 from .schema import DATABASE
 from .search import FTS_TABLE, match_query
 
@@ -71,22 +70,31 @@ def render_cell(value: object, column: str, table: str | None, database: str, ro
 
 
 @hookimpl
-def asgi_wrapper() -> object:
-    return _stream_csv_in_large_pages
+def asgi_wrapper(datasette) -> object:
+    def wrap(app):
+        async def wrapped(scope, receive, send):
+            name = downloads.csv_path(scope["path"]) if scope["type"] == "http" else None
+            if name is not None and _serves_archive(datasette):
+                queries = await datasette.get_canned_queries(DATABASE, None)
+                if name in queries:
+                    await _query_csv(datasette, name, queries[name]["sql"], scope, send)
+                    return
+                scope = dict(scope, query_string=downloads.whole_table_query(scope.get("query_string", b"")))
+            await app(scope, receive, send)
+        return wrapped
+    return wrap
 
 
-def _stream_csv_in_large_pages(app):
-    """A streamed CSV (``?_stream=on``) is read page by page; Datasette 0.65 means to read it in
-    pages of max_returned_rows but drops that before it reads, so 100,000 rows took 2,000
-    queries of 50. Asking for ``_size=max`` ourselves makes it 100 queries of 1,000."""
-    async def wrapped(scope, receive, send):
-        if scope["type"] == "http" and _archive_csv(scope["path"]):
-            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            if query.get("_stream", [""])[0] not in ("", "0", "off") and "_size" not in query:
-                scope = dict(scope, query_string=scope["query_string"] + b"&_size=max")
-        await app(scope, receive, send)
-    return wrapped
+def _serves_archive(datasette) -> bool:
+    return DATABASE in datasette.databases
 
 
-def _archive_csv(path: str) -> bool:
-    return path.startswith(f"/{DATABASE}/") and path.endswith(".csv")
+async def _query_csv(datasette, name: str, sql: str, scope: dict, send) -> None:
+    """A canned query's CSV: every row, not Datasette's one page."""
+    database = datasette.get_database(DATABASE)
+    conn = downloads.connect(database.path, immutable=not database.is_mutable)
+    try:
+        params = downloads.parameters(sql, scope.get("query_string", b""))
+        await downloads.stream_query(send, conn, name, sql, params)
+    finally:
+        conn.close()

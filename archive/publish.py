@@ -48,11 +48,12 @@ def metadata() -> dict:
         raise PublishError(f"{METADATA}: {error}") from error
 
 
-def datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
-    """A Datasette serving the archive at ``path``, read-only (or immutable) with our metadata."""
+def datasette(path: str | Path, *, immutable: bool = False, settings: dict | None = None) -> Datasette:
+    """A Datasette serving the archive at ``path``, read-only (or immutable) with our metadata;
+    ``settings`` override SETTINGS."""
     path = Path(path)
     prepare(path, immutable=immutable)
-    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    ds = Datasette(metadata=metadata(), settings=SETTINGS | (settings or {}))
     ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
     return ds
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
+import re
 import sqlite3
 
 import pytest
 
-from archive.publish import PublishError, datasette, metadata
+from archive.downloads import csv_path, whole_table_query
+from archive.publish import SETTINGS, PublishError, datasette, metadata
 from tests import publishing
 
 EMPTY = "year=&level=&province=&rule=&report_id=&agency=&q="
@@ -310,25 +313,57 @@ def test_pages_link_the_stylesheet_that_folds_column_descriptions(ds):
     assert "dl.column-descriptions" in get(ds, "/-/nianbao.css").text
 
 
-def _scope_seen_by_datasette(path: str, query: bytes) -> bytes:
-    from archive.plugin import asgi_wrapper
+def csv_link(ds, page: str) -> str:
+    """The href of the page's own "CSV" link."""
+    return html.unescape(re.search(r'<a href="([^"]+)">CSV</a>', get(ds, page).text).group(1))
 
-    seen = []
 
-    async def app(scope, receive, send):
-        seen.append(scope["query_string"])
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.text)))
 
-    asyncio.run(asgi_wrapper()(app)({"type": "http", "path": path, "query_string": query}, None, None))
-    return seen[0]
+
+def test_table_csv_link_gives_every_row_not_one_page(ds, archive_path):
+    cells = sqlite3.connect(archive_path).execute("SELECT count(*) FROM request_counts").fetchone()[0]
+    assert cells > SETTINGS["max_returned_rows"]
+    assert len(csv_rows(get(ds, csv_link(ds, "/archive/request_counts")))) == cells
+
+
+def test_table_csv_link_downloads_a_file_named_after_the_table(ds):
+    response = get(ds, csv_link(ds, "/archive/report_summary?province=吉林省"))
+    assert response.headers["content-disposition"] == 'attachment; filename="report_summary.csv"'
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert {row["province"] for row in csv_rows(response)} == {"吉林省"}
+
+
+@pytest.fixture(scope="module")
+def two_row_pages(archive_path):
+    return datasette(archive_path, settings={"max_returned_rows": 2})
+
+
+def test_canned_query_csv_link_gives_every_row_not_one_page(two_row_pages):
+    page = f"/archive/version_history?{EMPTY}".replace("report_id=", "report_id=2")
+    assert len(rows(two_row_pages, page.replace("version_history?", "version_history.json?"))) == 2
+    response = get(two_row_pages, csv_link(two_row_pages, page))
+    assert [row["版本"] for row in csv_rows(response)] == ["1", "2", "2", "2", "2", "2", "2"]
+    assert response.headers["content-disposition"] == 'attachment; filename="version_history.csv"'
+
+
+def test_canned_query_csv_reads_its_parameters(ds):
+    response = get(ds, f"/archive/search_words.csv?{EMPTY}".replace("q=", "q=复议"))
+    assert [row["机关"] for row in csv_rows(response)] == ["白山市浑江区教育局"]
+
+
+def test_csv_asked_as_one_page_stays_one_page(ds):
+    assert len(csv_rows(get(ds, "/archive/reports.csv?_stream=off&_size=2"))) == 2
 
 
 def test_streamed_csv_asks_for_pages_of_the_largest_size():
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on") == b"_stream=on&_size=max"
+    assert whole_table_query(b"_stream=on") == b"_stream=on&_size=max&_dl=on"
+    assert whole_table_query(b"") == b"_stream=on&_size=max&_dl=on"
 
 
 def test_csv_page_keeps_the_size_asked_for():
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on&_size=2") == b"_stream=on&_size=2"
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"") == b""
+    assert whole_table_query(b"_size=2&_stream=on&_dl=on") == b"_size=2&_dl=on&_stream=on"
 
 
 # Another database in the same Datasette (the plugin is installed for every one)
@@ -358,5 +393,6 @@ def test_another_databases_pages_do_not_get_the_stylesheet(beside):
     assert 'href="/-/nianbao.css"' not in get(beside, "/other/notes").text
 
 
-def test_another_databases_csv_keeps_datasettes_page_size():
-    assert _scope_seen_by_datasette("/other/notes.csv", b"_stream=on") == b"_stream=on"
+def test_another_databases_csv_keeps_datasettes_page_size(beside):
+    assert csv_path("/other/notes.csv") is None
+    assert "content-disposition" not in get(beside, "/other/notes.csv").headers
