@@ -13,6 +13,7 @@ call the same function by its own name, ``chinese_fts``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -20,12 +21,14 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import downloads, pages
+from . import downloads, headings, pages
 from .schema import DATABASE
 from .search import FTS_TABLE, match_query
 
 STYLESHEET = Path(__file__).parent / "static" / "nianbao.css"
 STYLESHEET_URL = "/-/nianbao.css"
+SCRIPT = STYLESHEET.with_name("nianbao.js")
+SCRIPT_URL = "/-/nianbao.js"
 
 
 @hookimpl(trylast=True)
@@ -46,13 +49,31 @@ def extra_css_urls(database: str | None) -> list[str]:
     return [STYLESHEET_URL] if database == DATABASE else []
 
 
+@hookimpl
+def extra_js_urls(database: str | None) -> list[str]:
+    return [SCRIPT_URL] if database == DATABASE else []
+
+
+@hookimpl
+def extra_body_script(view_name: str, database: str | None, table: str | None, datasette) -> str | None:
+    if database != DATABASE or view_name != "table" or not table:
+        return None
+    descriptions = datasette.metadata("columns", database=DATABASE, table=table) or {}
+    labels = json.dumps(headings.headings(table, descriptions), ensure_ascii=False)
+    return f"nianbaoTable({labels}, {json.dumps(headings.first_columns(table))});"
+
+
 async def _stylesheet() -> Response:
     return Response(STYLESHEET.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8")
 
 
+async def _script() -> Response:
+    return Response(SCRIPT.read_text(encoding="utf-8"), content_type="application/javascript; charset=utf-8")
+
+
 @hookimpl
 def register_routes() -> list[tuple[str, object]]:
-    return [(f"^{STYLESHEET_URL}$", _stylesheet),
+    return [(f"^{STYLESHEET_URL}$", _stylesheet), (f"^{SCRIPT_URL}$", _script),
             (r"^/-/report/(?P<id>\d+)$", pages.report),
             (r"^/-/report/(?P<id>\d+)/original$", pages.original)]
 

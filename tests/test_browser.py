@@ -325,3 +325,39 @@ def test_report_title_in_the_reports_table_opens_its_page(page, base_url):
     page.locator("td.col-title a.report-link").click()
     page.wait_for_url(re.compile(r"/-/report/4$"))
     assert page.locator("h1").inner_text().startswith("兰西县兰河乡人民政府")
+
+
+# ---------------------------------------------------------------- report_summary, readable
+
+def headers_shown(page) -> list[tuple[str, str]]:
+    """Each column header as (Chinese heading, ASCII column name), left to right."""
+    return [(th.locator(".zh").inner_text(), th.get_attribute("data-column"))
+            for th in page.locator("table.rows-and-columns thead th").all()]
+
+
+def test_report_summary_shows_the_key_figures_first_under_chinese_headings(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url + "archive/report_summary")
+    shown = headers_shown(page)
+    assert [column for _, column in shown[:7]] == ["id", "agency", "year", "level", "county", "requests_new",
+                                                   "requests_handled"]
+    assert shown[5] == ("新收申请（件）", "requests_new")
+    box = page.locator("th[data-column=requests_new]").bounding_box()
+    assert box["x"] + box["width"] < 1280
+
+
+def test_report_summary_rows_are_one_line_each(page, base_url):
+    page.goto(base_url + "archive/report_summary")
+    heights = [row.bounding_box()["height"] for row in page.locator("table.rows-and-columns tbody tr").all()]
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('table.rows-and-columns td')).lineHeight)")
+    assert len(heights) == REPORTS and max(heights) < 2 * line
+
+
+def test_report_summary_cells_stay_under_their_headings(page, base_url):
+    page.goto(base_url + "archive/report_summary?id=1")
+    cells = {td.get_attribute("class").split()[0]: td.inner_text()
+             for td in page.locator("table.rows-and-columns tbody tr td").all()}
+    assert cells["col-agency"] == "红土崖镇人民政府" and cells["col-year"] == "2022"
+    columns = [column for _, column in headers_shown(page)]
+    classes = [td.get_attribute("class").split()[0] for td in page.locator("table.rows-and-columns tbody td").all()]
+    assert classes == [f"col-{column}" for column in columns]

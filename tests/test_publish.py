@@ -396,3 +396,17 @@ def test_another_databases_pages_do_not_get_the_stylesheet(beside):
 def test_another_databases_csv_keeps_datasettes_page_size(beside):
     assert csv_path("/other/notes.csv") is None
     assert "content-disposition" not in get(beside, "/other/notes.csv").headers
+
+
+def test_every_count_in_report_summary_is_headed_with_its_unit():
+    from archive.headings import SUMMARY_HEADINGS
+    from archive.totals import COLUMNS
+
+    counts = [column for column in COLUMNS if column != "disclosure_rate"]
+    assert [column for column in counts if not SUMMARY_HEADINGS[column].endswith(("（件）", "（个）"))] == []
+
+
+def test_table_pages_carry_the_chinese_headings(ds):
+    page = get(ds, "/archive/request_counts").text
+    assert 'src="/-/nianbao.js"' in page
+    assert '"row_label": "行"' in page
