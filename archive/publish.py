@@ -54,6 +54,7 @@ def datasette(path: str | Path, *, immutable: bool = False, settings: dict | Non
     path = Path(path)
     prepare(path, immutable=immutable)
     ds = Datasette(metadata=metadata(), settings=SETTINGS | (settings or {}))
+    ds.remove_database("_memory")  # Datasette adds an empty one when started without files
     ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
     return ds
 

@@ -216,12 +216,20 @@ def test_dashboard_draws_every_vega_chart(dashboard):
     assert errors == []
 
 
-def test_dashboard_metric_shows_the_number_of_reports(dashboard):
+def test_dashboard_opens_on_county_governments_and_counts_only_them(dashboard):
     page, _, _ = dashboard
+    assert page.locator("select#level").input_value() == "县级政府"
     assert page.locator("#card-reports-count .dashboard-card-title").inner_text().startswith("报告数")
     metric = page.locator("#chart-reports-count p")
     metric.wait_for()
-    assert metric.inner_text() == f"{REPORTS} 份"
+    assert metric.inner_text() == "县级政府 1 份"
+
+
+def test_dashboard_with_the_level_emptied_asks_for_a_level_instead_of_a_sum(page, base_url):
+    page.goto(base_url + "-/dashboards/nianbao?level=")
+    metric = page.locator("#chart-reports-count p")
+    metric.wait_for()
+    assert metric.inner_text() == "选择一个层级 · choose a level"
 
 
 def test_dashboard_loads_nothing_from_outside_the_archive(dashboard, base_url):
