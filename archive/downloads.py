@@ -81,7 +81,7 @@ async def stream_query(send: Send, conn: sqlite3.Connection, name: str, sql: str
     try:
         cursor = await asyncio.to_thread(conn.execute, sql, params)
     except sqlite3.Error as error:
-        await _plain(send, 400, f"{name}: {error}")
+        await plain(send, 400, f"{name}: {error}")
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -98,7 +98,7 @@ async def stream_query(send: Send, conn: sqlite3.Connection, name: str, sql: str
     await send({"type": "http.response.body", "body": b""})
 
 
-async def _plain(send: Send, status: int, message: str) -> None:
+async def plain(send: Send, status: int, message: str) -> None:
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
     await send({"type": "http.response.body", "body": message.encode("utf-8")})

@@ -6,6 +6,7 @@ Datasette that happens to load the plugin answers 404.
 
 from __future__ import annotations
 
+import asyncio
 import posixpath
 import sqlite3
 import zlib
@@ -17,7 +18,7 @@ from urllib.parse import quote, unquote, urlsplit
 from datasette.utils.asgi import NotFound, Request, Response
 from jinja2 import Template
 
-from . import reportpage
+from . import downloads, reportpage
 from .schema import DATABASE
 
 if TYPE_CHECKING:  # the plugin is loaded while datasette.app is still being imported
@@ -77,7 +78,13 @@ def _original(conn: sqlite3.Connection, report_id: int, version: int | None) -> 
 async def original(datasette: Datasette, request: Request) -> Response:
     """The bytes the report's version was parsed from, as a download named like the source."""
     report_id, version = int(request.url_vars["id"]), _number(request, "version")
-    row = await archive(datasette).execute_fn(lambda conn: _original(conn, report_id, version))
+    database = archive(datasette)
+    # Its own connection: the server's connections may not read blobs (archive/serving.py).
+    conn = downloads.connect(database.path, immutable=not database.is_mutable)
+    try:
+        row = await asyncio.to_thread(_original, conn, report_id, version)
+    finally:
+        conn.close()
     if row is None:
         raise NotFound(f"no stored document for report {report_id}")
     url, filename, content_type, compression, content = tuple(row)

@@ -21,7 +21,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import downloads, headings, pages
+from . import downloads, headings, pages, serving
 from .schema import DATABASE
 from .search import FTS_TABLE, match_query
 
@@ -33,7 +33,10 @@ SCRIPT_URL = "/-/nianbao.js"
 
 @hookimpl(trylast=True)
 def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
-    if database != DATABASE or not _has_search_index(conn):
+    if database != DATABASE:
+        return
+    serving.limit(conn)
+    if not _has_search_index(conn):
         return
     conn.create_function("escape_fts", 1, match_query, deterministic=True)
     conn.create_function("chinese_fts", 1, match_query, deterministic=True)
@@ -91,9 +94,27 @@ def render_cell(value: object, column: str, table: str | None, database: str, ro
 
 
 @hookimpl
+def permission_allowed(action: str, resource: object) -> bool | None:
+    if action == "view-database-download" and resource == DATABASE:
+        return False
+    if action == "view-table" and isinstance(resource, tuple) and not serving.table_visible(*resource):
+        return False
+    return None
+
+
+@hookimpl
 def asgi_wrapper(datasette) -> object:
+    allowed: list[frozenset[str]] = []  # the dashboard's queries, known once the metadata is read
+
     def wrap(app):
         async def wrapped(scope, receive, send):
+            if scope["type"] == "http" and _serves_archive(datasette):
+                allowed[:] = allowed or [serving.dashboard_queries(datasette)]
+                sql = None if serving.sql_allowed(datasette) else allowed[0]
+                refused = serving.refusal(scope["path"], scope.get("query_string", b""), sql)
+                if refused:
+                    await downloads.plain(send, *refused)
+                    return
             name = downloads.csv_path(scope["path"]) if scope["type"] == "http" else None
             if name is not None and _serves_archive(datasette):
                 queries = await datasette.get_canned_queries(DATABASE, None)

@@ -132,20 +132,13 @@ def announce_when_listening(host: str, port: int, message: str, say: Say, timeou
 
 
 def ensure_port_free(host: str, port: int) -> None:
-    """Bind the address once, as the server will, so that a taken port is named before any work."""
+    from .siblings import sibling
+
+    publish = sibling("archive.publish")
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
-    except socket.gaierror as error:
-        raise DemoError(f"cannot serve on {host}: {error.strerror} (give an address with --host)") from None
-    try:
-        with socket.socket(family, kind, proto) as probe:
-            # As uvicorn binds: a port left in TIME_WAIT by the previous demo is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind(address)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DemoError(f"cannot serve on {host}:{port}: {reason} (choose another with --port)") from None
+        publish.ensure_port_free(host, port)
+    except publish.PublishError as error:
+        raise DemoError(str(error)) from None
 
 
 def browser_url(host: str, port: int) -> str:

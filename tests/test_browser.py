@@ -9,24 +9,19 @@ import copy
 import json
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from parsers import parse_file
-from tests.publishing import free_port, store_reports
+from tests.publishing import served, store_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")  # Debian's package; Playwright's own downloads are not used
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WAIT_MS = 30_000        # per step in the browser: charts render after fetching their data
-SERVER_START_S = 60
 
 TOWNSHIP_2022 = "seeds/001_0fb663dc2de8e1ec.txt"   # 红土崖镇人民政府 2022
 SEEDS_2020 = ["seeds/002_6e7f3865b96cf4e0.txt",     # 尚店镇人民政府 2020
@@ -75,38 +70,11 @@ def archive_path(tmp_path_factory, shared: Path, parsed: dict[int, dict]) -> Pat
     return store_reports(path, [*filed, (filed[1][0], parsed[2], None)])
 
 
-def wait_until_answering(url: str, server: subprocess.Popen, stderr: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"nianbao serve exited with {server.returncode}: {stderr.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nianbao serve did not answer {url} within {SERVER_START_S} s: {stderr.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def base_url(archive_path: Path) -> Iterator[str]:
     """`nianbao serve` on the archive, as a user starts it; its URL, ending in a slash."""
-    url = f"http://127.0.0.1:{free_port()}/"
-    stderr = archive_path.with_suffix(".serve.log")
-    with stderr.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--db", str(archive_path),
-                                   "--port", url.rsplit(":", 1)[1].strip("/")],
-                                  cwd=ROOT, stdout=log, stderr=log)
-    try:
-        wait_until_answering(url, server, stderr)
+    with served(archive_path) as (url, _):
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # ---------------------------------------------------------------- the browser

@@ -309,8 +309,8 @@ def test_front_page_links_to_the_dashboard(ds):
 
 # Serving read-only
 
-def test_served_archive_refuses_writes(ds):
-    response = asyncio.run(ds.client.get("/archive.json?" + _query("DELETE FROM reports")))
+def test_served_archive_refuses_writes_even_with_sql_on(ds, archive_path):
+    response = asyncio.run(datasette(archive_path, sql=True).client.get("/archive.json?" + _query("DELETE FROM reports")))
     assert response.status_code == 400
     assert rows(ds, "/archive/reports.json?_size=100") != []
 
