@@ -17,8 +17,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from datasette.utils.asgi import NotFound, Request, Response
 from jinja2 import Template
+from markupsafe import Markup
 
-from . import downloads, reportpage
+from . import countymap, downloads, reportpage, shapes
 from .schema import DATABASE
 
 if TYPE_CHECKING:  # the plugin is loaded while datasette.app is still being imported
@@ -26,6 +27,7 @@ if TYPE_CHECKING:  # the plugin is loaded while datasette.app is still being imp
 
 TEMPLATES = Path(__file__).parent / "templates"
 REPORT_URL = "/-/report/{}"
+MAP_URL = "/-/map"
 
 
 @lru_cache(maxsize=None)
@@ -94,3 +96,28 @@ async def original(datasette: Datasette, request: Request) -> Response:
         "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
         # A stored web page is someone else's HTML: never run it under the archive's origin.
         "content-security-policy": "sandbox", "x-content-type-options": "nosniff"})
+
+
+def _map_choice(request: Request) -> tuple[str, int | None, str]:
+    """The figure, year and level asked for; a rate is always of one level."""
+    figure = request.args.get("figure", "coverage")
+    figure = figure if figure in countymap.FIGURES else "coverage"
+    level = request.args.get("level", countymap.DEFAULT_LEVEL)
+    if level not in countymap.LEVELS and (level or figure != "coverage"):
+        level = countymap.DEFAULT_LEVEL
+    return figure, _number(request, "year"), level
+
+
+async def county_map(datasette: Datasette, request: Request) -> Response:
+    """Counties coloured by coverage or by a figure, each linked to its reports."""
+    figure, year, level = _map_choice(request)
+    shown = await archive(datasette).execute_fn(lambda conn: countymap.gather(conn, figure, year, level))
+    link = "/archive/reports?adcode={}" + (f"&year={shown['year']}" if shown["year"] else "") + (f"&level={level}" if level else "")
+    context = {"database": DATABASE, "page_url": MAP_URL, "shown": shown, "figures": countymap.FIGURES,
+               "figure": countymap.FIGURES[figure], "levels": countymap.LEVELS, "min_n": countymap.MIN_N}
+    try:
+        paths = await asyncio.to_thread(shapes.county_paths)
+        context["map_svg"] = Markup(countymap.svg(paths, shown, link, shapes.view_box()))
+    except shapes.ShapesError as error:
+        context["error"] = f"区县边界不可用 · no county outlines: {error}"
+    return Response.html(await datasette.render_template(template(datasette, "map.html"), context, request=request))

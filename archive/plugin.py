@@ -21,7 +21,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import downloads, headings, pages, serving
+from . import downloads, headings, pages, serving, shapes
 from .schema import DATABASE
 from .search import FTS_TABLE, match_query
 
@@ -78,7 +78,14 @@ async def _script() -> Response:
 def register_routes() -> list[tuple[str, object]]:
     return [(f"^{STYLESHEET_URL}$", _stylesheet), (f"^{SCRIPT_URL}$", _script),
             (r"^/-/report/(?P<id>\d+)$", pages.report),
-            (r"^/-/report/(?P<id>\d+)/original$", pages.original)]
+            (r"^/-/report/(?P<id>\d+)/original$", pages.original),
+            (f"^{pages.MAP_URL}$", pages.county_map)]
+
+
+@hookimpl
+def startup(datasette) -> None:
+    if _serves_archive(datasette):
+        shapes.warm()  # the county outlines, read or built before the first map is asked for
 
 
 # The tables whose rows are reports: their title (or agency) opens the report as printed.

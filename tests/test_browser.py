@@ -337,3 +337,52 @@ def test_report_summary_cells_stay_under_their_headings(page, base_url):
     columns = [column for _, column in headers_shown(page)]
     classes = [td.get_attribute("class").split()[0] for td in page.locator("table.rows-and-columns tbody td").all()]
     assert classes == [f"col-{column}" for column in columns]
+
+
+# ---------------------------------------------------------------- the map
+
+@pytest.fixture(scope="module")
+def counties_url(tmp_path_factory, shared: Path) -> Iterator[str]:
+    """`nianbao serve` on the publishing archive: 浑江区 (220602) and 兰西县 (231222), 2021 and 2022."""
+    from tests import publishing
+
+    path = publishing.build(tmp_path_factory.mktemp("map") / "archive.db", shared)
+    with served(path) as (url, _):
+        yield url
+
+
+def county(page, adcode: str):
+    return page.locator(f"#county-map path[data-adcode='{adcode}']")
+
+
+def test_map_draws_every_county_with_no_request_leaving_the_server(page, counties_url):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(counties_url + "-/map")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#county-map path").count() > 2800
+    assert page.locator("#county-map").bounding_box()["height"] > 300
+    assert requested and [url for url in requested if not url.startswith(counties_url)] == []
+
+
+def test_map_colours_the_counties_that_have_reports(page, counties_url):
+    page.goto(counties_url + "-/map?figure=coverage&year=2022&level=")
+    assert county(page, "220602").get_attribute("data-value") == "3"    # 浑江区: government, 教育局, 红土崖镇
+    assert county(page, "231222").get_attribute("data-value") == "1"
+    assert "outside" in county(page, "110101").get_attribute("class")
+
+
+def test_clicking_a_county_opens_its_reports(page, counties_url):
+    page.goto(counties_url + "-/map?figure=coverage&year=2022&level=县级政府")
+    county(page, "220602").dispatch_event("click")
+    page.wait_for_url(re.compile(r"/archive/reports\?adcode=220602"))
+    assert agencies_listed(page) == ["白山市浑江区人民政府"]
+
+
+def test_map_rates_only_counties_with_enough_applications(page, counties_url):
+    page.goto(counties_url + "-/map?figure=disclosure&year=2022")
+    hunjiang, lanxi = county(page, "220602"), county(page, "231222")
+    assert (hunjiang.get_attribute("data-value"), hunjiang.get_attribute("data-n")) == ("0.8571", "21")
+    assert "c3" in hunjiang.get_attribute("class")
+    assert (lanxi.get_attribute("data-value"), lanxi.get_attribute("data-n")) == ("", "4")
+    assert "c-1" in lanxi.get_attribute("class")

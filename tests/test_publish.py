@@ -485,3 +485,13 @@ def test_table_pages_carry_the_chinese_headings(ds):
     page = get(ds, "/archive/request_counts").text
     assert 'src="/-/nianbao.js"' in page
     assert '"row_label": "行"' in page
+
+
+def test_map_marks_registry_counties_without_a_report(five_counties):
+    page = get(five_counties, "/-/map?figure=coverage&year=2022&level=").text
+    assert 'class="county unreported" data-adcode="220681"' in page
+    assert 'data-adcode="220602" data-value="1" data-n="1"' in page
+
+
+def test_front_page_links_to_the_map(ds):
+    assert 'href="/-/map"' in get(ds, "/").text
