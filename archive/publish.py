@@ -18,6 +18,7 @@ from datasette.database import Database
 from .schema import DATABASE, migrations
 # Package data, so an installed nianbao serves with it; the top of the source tree links to it.
 METADATA = Path(__file__).resolve().parent / "datasette_metadata.json"
+TEMPLATES = METADATA.with_name("templates")  # query-archive.html: a canned query's tab is titled by its title
 
 # Written out, not left to Datasette's defaults, so a published archive behaves the same on
 # every Datasette 0.65 release.
@@ -57,7 +58,7 @@ def datasette(path: str | Path, *, immutable: bool = False, settings: dict | Non
     prepare(path, immutable=immutable)
     published = metadata()
     published["plugins"]["nianbao"] = {"sql": sql}
-    ds = Datasette(metadata=published, settings=SETTINGS | (settings or {}))
+    ds = Datasette(metadata=published, settings=SETTINGS | (settings or {}), template_dir=str(TEMPLATES))
     ds.remove_database("_memory")  # Datasette adds an empty one when started without files
     ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
     return ds

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -141,6 +142,9 @@ def test_second_demo_on_the_same_archive_is_a_recrawl_and_each_ends_when_termina
         assert returncode == 0
         assert demo.leftovers_end(), "a process of the demo outlived it"
     assert "(0 new, 0 changed), run 2" in demo.lines[2]
+    runs = sqlite3.connect(db).execute("SELECT url, documents_new, documents_unchanged FROM crawl_runs ORDER BY id").fetchall()
+    assert runs[0][0] == runs[1][0], "the sample portal moved to another port: every URL differs"
+    assert runs[1][1:] == (0, runs[0][1])
 
 
 def test_taken_port_is_a_one_line_error_before_any_crawl(tmp_path):

@@ -495,3 +495,9 @@ def test_map_marks_registry_counties_without_a_report(five_counties):
 
 def test_front_page_links_to_the_map(ds):
     assert 'href="/-/map"' in get(ds, "/").text
+
+
+def test_canned_query_tab_is_titled_by_its_title_not_its_sql(ds):
+    page = get(ds, f"/archive/failing_checks?{EMPTY}").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    assert title == metadata()["databases"]["archive"]["queries"]["failing_checks"]["title"]
