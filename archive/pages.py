@@ -38,7 +38,12 @@ def _template_source(name: str) -> str:
 def template(datasette: Datasette, name: str) -> Template:
     """Our template in Datasette's own environment, so it extends Datasette's base.html
     whether or not Datasette was started with our template directory."""
-    return datasette.jinja_env.from_string(_template_source(name))
+    return _compiled(datasette.jinja_env, name)
+
+
+@lru_cache(maxsize=16)
+def _compiled(environment, name: str) -> Template:
+    return environment.from_string(_template_source(name))
 
 
 def archive(datasette: Datasette):
