@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from urllib.parse import quote
 from pathlib import Path
 
 from datasette import hookimpl
@@ -126,7 +127,10 @@ def asgi_wrapper(datasette) -> object:
             if name is not None and _serves_archive(datasette):
                 queries = await datasette.get_canned_queries(DATABASE, None)
                 if name in queries:
-                    await _query_csv(datasette, name, queries[name]["sql"], scope, send)
+                    params = downloads.parameters(queries[name]["sql"], scope.get("query_string", b""))
+                    await _stream_csv(datasette, name, queries[name]["sql"], params, send)
+                    return
+                if await _table_csv(datasette, name, scope, send):
                     return
                 scope = dict(scope, query_string=downloads.whole_table_query(scope.get("query_string", b"")))
             await app(scope, receive, send)
@@ -138,12 +142,25 @@ def _serves_archive(datasette) -> bool:
     return DATABASE in datasette.databases
 
 
-async def _query_csv(datasette, name: str, sql: str, scope: dict, send) -> None:
-    """A canned query's CSV: every row, not Datasette's one page."""
+async def _table_csv(datasette, table: str, scope: dict, send) -> bool:
+    """A table's whole CSV, read here with the SQL of its page; False when Datasette should
+    answer (labels to expand, a page asked for, or no such table)."""
+    query_string = scope.get("query_string", b"")
+    if not downloads.streams_itself(query_string):
+        return False
+    page = await datasette.client.get(f"/{DATABASE}/{quote(table)}.json?{downloads.page_query(query_string)}")
+    query = page.json().get("query") if page.status_code == 200 else None
+    if not query or page.json().get("table") != table:
+        return False
+    await _stream_csv(datasette, table, downloads.without_limit(query["sql"]), query["params"], send)
+    return True
+
+
+async def _stream_csv(datasette, name: str, sql: str, params: dict, send) -> None:
+    """Every row of ``sql`` as ``<name>.csv``, on a read-only connection of its own."""
     database = datasette.get_database(DATABASE)
     conn = downloads.connect(database.path, immutable=not database.is_mutable)
     try:
-        params = downloads.parameters(sql, scope.get("query_string", b""))
         await downloads.stream_query(send, conn, name, sql, params)
     finally:
         conn.close()

@@ -501,3 +501,11 @@ def test_canned_query_tab_is_titled_by_its_title_not_its_sql(ds):
     page = get(ds, f"/archive/failing_checks?{EMPTY}").text
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
     assert title == metadata()["databases"]["archive"]["queries"]["failing_checks"]["title"]
+
+
+def test_table_csv_keeps_the_pages_filters_search_and_sort(ds):
+    query = "province=吉林省&_sort=requests_new"
+    expected = [str(row["id"]) for row in rows(ds, f"/archive/report_summary.json?{query}")]
+    assert [row["id"] for row in csv_rows(get(ds, f"/archive/report_summary.csv?{query}"))] == expected
+    found = csv_rows(get(ds, "/archive/reports.csv?_search=复议"))
+    assert [row["agency"] for row in found] == ["白山市浑江区教育局"]
