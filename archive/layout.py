@@ -207,7 +207,8 @@ def extra_cells(printed: list[Printed], tables: dict[str, dict]) -> list[Slot]:
 
 
 def printed_tables(report_tables: dict[str, dict], template: str | None) -> list[Printed]:
-    """The printed form of each table the report has, in the order of its sections."""
+    """The printed form of each table the report has, in the order of its sections; a table
+    none of whose cells the form prints (a pre-2019 one) is left to ``extra_cells``."""
     tables = []
     if report_tables.get("proactive"):
         tables.append(proactive_table(report_tables["proactive"], template))
@@ -215,5 +216,10 @@ def printed_tables(report_tables: dict[str, dict], template: str | None) -> list
         tables.append(requests_table(report_tables["requests"], template))
     if report_tables.get("appeals"):
         tables.append(appeals_table())
-    return tables
+    return [table for table in tables if any(_has(report_tables, slot) for slot in table.slots())]
+
+
+def _has(tables: dict[str, dict], slot: Slot) -> bool:
+    row = (tables.get(slot.table) or {}).get(slot.row)
+    return isinstance(row, dict) and slot.column in row
 

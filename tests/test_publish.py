@@ -509,3 +509,15 @@ def test_table_csv_keeps_the_pages_filters_search_and_sort(ds):
     assert [row["id"] for row in csv_rows(get(ds, f"/archive/report_summary.csv?{query}"))] == expected
     found = csv_rows(get(ds, "/archive/reports.csv?_search=复议"))
     assert [row["agency"] for row in found] == ["白山市浑江区教育局"]
+
+
+def test_pre_2019_report_page_lists_its_figures_without_an_official_form(tmp_path, shared):
+    seed = publishing.parse_file(shared / publishing.SEED_2021).to_json()
+    old = seed | {"template": "pre2019", "year": 2017, "proactive": {}, "appeals": {}, "checks": [], "consistent": None,
+                  "requests": {"new": 5, "received": {"total": 4}}}
+    path = publishing.store_reports(tmp_path / "archive.db", [("http://old.example/2017.html", old, publishing.BAISHAN)])
+    page = get(datasette(path), "/-/report/1").text
+    assert 'id="table-requests"' not in page
+    assert re.findall(r'<th>([^<]*)</th><td data-key="([^"]*)"[^>]*>([^<]*)</td>', page) == [
+        ("本年新收政府信息公开申请数量", "requests/new/", "5"), ("received · 总计", "requests/received/total", "4")]
+    assert "未找到表格" in page
