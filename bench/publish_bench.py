@@ -128,12 +128,7 @@ def cases(meta: dict, values: dict[str, str]) -> list[Case]:
     out.append(Case("page", "database page", f"/{DATABASE}", extra=True))
     out.append(Case("page", "report row page", f"/{DATABASE}/reports/{values['any_report']}", extra=True))
     out.append(Case("page", "dashboard page", "/-/dashboards/nianbao?level=" + quote("县级政府"), extra=True))
-    out.append(Case("dashboard", "dashboard page and every chart at once", "/-/dashboards/nianbao"))
-    for name, url in (("report page", f"/-/report/{values['any_report']}"),
-                      ("report page, versioned", f"/-/report/{values['report_id']}"),
-                      ("map page", "/-/map"), ("map page, disclosure rate", "/-/map?figure=disclosure"),
-                      ("map page, all levels", "/-/map?level=")):
-        out.append(Case("page", name, url, target=QUICK_TARGET))
+    out += our_pages(values)
     # Canned queries: every parameter empty, each filled alone, all filled.
     for name, query in db.get("queries", {}).items():
         params = list(dict.fromkeys(_PARAM.findall(query["sql"])))
@@ -165,7 +160,23 @@ def cases(meta: dict, values: dict[str, str]) -> list[Case]:
                 out.append(case)
                 if "province" not in sql:
                     break
-    # CSV streams.
+    out += csv_cases()
+    return out
+
+
+def our_pages(values: dict[str, str]) -> list[Case]:
+    """nianbao's own pages: the dashboard as a browser opens it, a report, the map."""
+    out = [Case("dashboard", "dashboard page and every chart at once", "/-/dashboards/nianbao")]
+    for name, url in (("report page", f"/-/report/{values['any_report']}"),
+                      ("report page, versioned", f"/-/report/{values['report_id']}"),
+                      ("map page", "/-/map"), ("map page, disclosure rate", "/-/map?figure=disclosure"),
+                      ("map page, all levels", "/-/map?level=")):
+        out.append(Case("page", name, url, target=QUICK_TARGET))
+    return out
+
+
+def csv_cases() -> list[Case]:
+    out = []
     # The URL of the issue, and the one Datasette's own export form sends ("expand labels" is
     # ticked by default where a column is a foreign key to a table with a label column:
     # report_summary.id -> reports.agency, reports.source_id -> sources.name).
