@@ -118,12 +118,24 @@ def fetch(url: str) -> tuple[int, int]:
         return error.code, len(error.read())
 
 
+def hostile_at_once(url: str) -> list[tuple[int, int]]:
+    with concurrent.futures.ThreadPoolExecutor(len(HOSTILE)) as pool:
+        return list(pool.map(fetch, [url + path for path in HOSTILE]))
+
+
 def test_six_hostile_queries_at_once_keep_the_server_under_1_gb(archive_path):
     with publishing.served(archive_path) as (url, server):
-        with concurrent.futures.ThreadPoolExecutor(len(HOSTILE)) as pool:
-            answers = list(pool.map(fetch, [url + path for path in HOSTILE]))
+        answers = hostile_at_once(url)
         assert peak_memory(server.pid) < GB
         assert [code for code, _ in answers] == [403] * 5 + [200]
+        assert fetch(url + "archive/reports.json")[0] == 200
+
+
+def test_with_sql_on_the_same_six_queries_fail_and_keep_the_server_under_1_gb(archive_path):
+    with publishing.served(archive_path, "--sql") as (url, server):
+        answers = hostile_at_once(url)
+        assert peak_memory(server.pid) < GB
+        assert all(size < 10_000 for _, size in answers), answers  # errors, never the gigabyte asked for
         assert fetch(url + "archive/reports.json")[0] == 200
 
 
