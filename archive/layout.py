@@ -22,7 +22,6 @@ class Label:
     text: str
     colspan: int = 1
     rowspan: int = 1
-    header: bool = True
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,7 @@ def proactive_table(proactive: dict, template: str | None) -> Printed:
         printed.body.append([Label(article, colspan=_WIDTH + 1)])
         printed.body.append([Label("信息内容"), *_spread(list(map(Label, metric_labels)))])
         for item, label in items:
-            printed.body.append([Label(label, header=False), *_spread(_values("proactive", item, metrics))])
+            printed.body.append([Label(label), *_spread(_values("proactive", item, metrics))])
     return printed
 
 

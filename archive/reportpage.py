@@ -111,7 +111,7 @@ def shown_value(slot: layout.Slot, tables: dict, failing: dict, changed: dict) -
 def shown_table(printed: layout.Printed, tables: dict, failing: dict, changed: dict) -> dict:
     def shown(cell: layout.Cell) -> Shown:
         if isinstance(cell, layout.Label):
-            return Shown(cell.text, cell.colspan, cell.rowspan, header=cell.header)
+            return Shown(cell.text, cell.colspan, cell.rowspan, header=True)
         return shown_value(cell, tables, failing, changed)
 
     return {"table": printed.table, "title": printed.title,
