@@ -97,8 +97,11 @@ def county_paths() -> dict[str, str]:
             return json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             paths = build()
+        try:
             _write(path, paths)
-            return paths
+        except OSError:
+            pass  # a read-only home: built again by the next server, no worse
+        return paths
 
 
 def warm() -> None:
