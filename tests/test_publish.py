@@ -521,3 +521,13 @@ def test_pre_2019_report_page_lists_its_figures_without_an_official_form(tmp_pat
     assert re.findall(r'<th>([^<]*)</th><td data-key="([^"]*)"[^>]*>([^<]*)</td>', page) == [
         ("本年新收政府信息公开申请数量", "requests/new/", "5"), ("received · 总计", "requests/received/total", "4")]
     assert "未找到表格" in page
+
+
+def test_county_outlines_come_from_the_package_for_every_county():
+    from archive.shapes import county_paths, view_box
+
+    paths = county_paths()
+    assert len(paths) > 2800 and paths["220602"].startswith("M") and paths["220602"].endswith("Z")
+    left, top, width, height = view_box()
+    x, y = map(float, paths["220602"][1:].split()[:2])   # 浑江区, in the north-east
+    assert left + width * 0.8 < x < left + width and top < y < top + height * 0.5
