@@ -8,7 +8,7 @@ either as text in the tab. For the archive:
   (``_dl=on``) as ``<table>.csv``, unless the link says otherwise;
 - a canned query's CSV is answered here, every row, read in batches on a read-only connection
   of its own, as ``<query>.csv``;
-- so is a table's streamed CSV without labels: Datasette is asked only for the SQL of its page
+- so is a table's streamed CSV with no labels to expand: Datasette is asked only for the SQL of its page
   (filters, search and sort as the link gives them), which is then read whole, at twice the
   speed of Datasette's own pages of 1,000 rows.
 """
@@ -60,10 +60,14 @@ _LIMIT = re.compile(r"\s+limit\s+\d+\s*$", re.IGNORECASE)
 
 
 def streams_itself(query_string: bytes) -> bool:
-    """Whether a table CSV can be read whole here: streamed, and with no labels to expand."""
+    """Whether a table CSV may be read whole here: streamed from its start."""
     asked = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
-    return (asked.get("_stream", "on") not in ("", "0", "off") and asked.get("_labels", "") in ("", "off")
-            and "_next" not in asked)
+    return asked.get("_stream", "on") not in ("", "0", "off") and "_next" not in asked
+
+
+def wants_labels(query_string: bytes) -> bool:
+    asked = dict(parse_qsl(query_string.decode("utf-8", "replace"), keep_blank_values=True))
+    return asked.get("_labels", "") not in ("", "off")
 
 
 def page_query(query_string: bytes) -> str:

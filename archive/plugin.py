@@ -149,8 +149,9 @@ async def _table_csv(datasette, table: str, scope: dict, send) -> bool:
     if not downloads.streams_itself(query_string):
         return False
     page = await datasette.client.get(f"/{DATABASE}/{quote(table)}.json?{downloads.page_query(query_string)}")
-    query = page.json().get("query") if page.status_code == 200 else None
-    if not query or page.json().get("table") != table:
+    data = page.json() if page.status_code == 200 else {}
+    query = data.get("query")
+    if not query or data.get("table") != table or (downloads.wants_labels(query_string) and data["expandable_columns"]):
         return False
     await _stream_csv(datasette, table, downloads.without_limit(query["sql"]), query["params"], send)
     return True

@@ -531,3 +531,7 @@ def test_county_outlines_come_from_the_package_for_every_county():
     left, top, width, height = view_box()
     x, y = map(float, paths["220602"][1:].split()[:2])   # 浑江区, in the north-east
     assert left + width * 0.8 < x < left + width and top < y < top + height * 0.5
+
+
+def test_csv_asking_for_labels_where_there_are_none_is_the_same_file(ds):
+    assert get(ds, "/archive/report_summary.csv?_labels=on").text == get(ds, "/archive/report_summary.csv").text
