@@ -232,12 +232,15 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
 @click.option("--immutable", is_flag=True,
               help="Serve a published archive that no crawl will change: faster counts, "
                    "and the file is never opened for writing.")
-def serve(db: str, host: str, port: int, immutable: bool) -> None:
+@click.option("--sql", "sql", is_flag=True,
+              help="Let visitors run their own SQL (off by default: one query can ask for gigabytes).")
+def serve(db: str, host: str, port: int, immutable: bool, sql: bool) -> None:
     """Browse, facet, search and download the archive in Datasette (read-only)."""
     publish = package("archive.publish")
 
     try:
-        ds = publish.datasette(db, immutable=immutable)
+        ds = publish.datasette(db, immutable=immutable, sql=sql)
+        publish.ensure_port_free(host, port)
     except publish.PublishError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
