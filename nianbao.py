@@ -226,6 +226,21 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
 
 
 @cli.command()
+@click.argument("out", metavar="OUT.db")
+@db_option
+def publish(out: str, db: str) -> None:
+    """Write a copy of the archive to serve or share: every table, no raw bytes."""
+    share = package("archive.share")
+
+    try:
+        done = share.publish(db, out)
+    except share.ShareError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    click.echo(f"{done.reports} reports, {done.bytes:,} bytes → {out} (no raw bytes: the originals stay beside {db})")
+
+
+@cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))

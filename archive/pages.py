@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import posixpath
-import sqlite3
-import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +17,8 @@ from datasette.utils.asgi import NotFound, Request, Response
 from jinja2 import Template
 from markupsafe import Markup
 
-from . import countymap, downloads, reportpage, shapes
+from . import countymap, reportpage, shapes
+from .raw import RawStore, raw_path
 from .schema import DATABASE
 
 if TYPE_CHECKING:  # the plugin is loaded while datasette.app is still being imported
@@ -64,40 +63,55 @@ def _number(request: Request, name: str) -> int | None:
 
 async def report(datasette: Datasette, request: Request) -> Response:
     report_id, version = int(request.url_vars["id"]), _number(request, "version")
-    found = await archive(datasette).execute_fn(lambda conn: reportpage.gather(conn, report_id, version))
+    database = archive(datasette)
+    found = await database.execute_fn(lambda conn: reportpage.gather(conn, report_id, version))
     if found is None:
         raise NotFound(f"no report {report_id}" + (f" version {version}" if version else ""))
     page_url = REPORT_URL.format(report_id)
+    number = found["version"]["version"]
+    # A published copy holds no raw bytes (archive/share.py): the page says so instead of a link.
+    _, body = await _original(database, report_id, number)
     context = found | {"database": DATABASE, "page_url": page_url,
-                       "original_url": f"{page_url}/original?version={found['version']['version']}"}
+                       "original_url": f"{page_url}/original?version={number}" if body is not None else None}
     return Response.html(await datasette.render_template(template(datasette, "report.html"), context, request=request))
 
 
-_ORIGINAL = ("SELECT c.url, c.filename, c.content_type, b.compression, b.content FROM reports r "
-             "JOIN report_versions v ON v.report_id = r.id AND v.version = coalesce(?, r.version) "
-             "JOIN captures c ON c.id = v.capture JOIN blobs b ON b.sha256 = c.sha256 WHERE r.id = ?")
+_CAPTURE = ("SELECT c.url, c.filename, c.content_type, c.sha256 FROM reports r "
+            "JOIN report_versions v ON v.report_id = r.id AND v.version = coalesce(?, r.version) "
+            "JOIN captures c ON c.id = v.capture WHERE r.id = ?")
 
 
-def _original(conn: sqlite3.Connection, report_id: int, version: int | None) -> tuple | None:
-    return conn.execute(_ORIGINAL, [version, report_id]).fetchone()
+def _raw_bytes(archive_path: str, sha256: str | None) -> bytes | None:
+    """The bytes from the raw store beside the archive; None when there is none (a published copy)."""
+    path = raw_path(archive_path)
+    if sha256 is None or not path.is_file():
+        return None
+    store = RawStore.readonly(path)
+    try:
+        return store.get(sha256)
+    finally:
+        store.conn.close()
+
+
+async def _original(database, report_id: int, version: int | None) -> tuple[dict | None, bytes | None]:
+    """The capture a report's version was parsed from, and its bytes when this copy holds them."""
+    rows = await database.execute(_CAPTURE, [version, report_id])
+    capture = dict(rows.first()) if rows.first() is not None else None
+    if capture is None:
+        return None, None
+    return capture, await asyncio.to_thread(_raw_bytes, database.path, capture["sha256"])
 
 
 async def original(datasette: Datasette, request: Request) -> Response:
     """The bytes the report's version was parsed from, as a download named like the source."""
     report_id, version = int(request.url_vars["id"]), _number(request, "version")
-    database = archive(datasette)
-    # Its own connection: the server's connections may not read blobs (archive/serving.py).
-    conn = downloads.connect(database.path, immutable=not database.is_mutable)
-    try:
-        row = await asyncio.to_thread(_original, conn, report_id, version)
-    finally:
-        conn.close()
-    if row is None:
+    capture, body = await _original(archive(datasette), report_id, version)
+    if capture is None:
         raise NotFound(f"no stored document for report {report_id}")
-    url, filename, content_type, compression, content = tuple(row)
-    body = zlib.decompress(content) if compression == "zlib" else content
-    name = filename or posixpath.basename(unquote(urlsplit(url).path)) or "index.html"
-    return Response(body, content_type=content_type or "application/octet-stream", headers={
+    if body is None:
+        raise NotFound(f"原件不在此副本中 · the original of report {report_id} is not in this copy of the archive")
+    name = capture["filename"] or posixpath.basename(unquote(urlsplit(capture["url"]).path)) or "index.html"
+    return Response(body, content_type=capture["content_type"] or "application/octet-stream", headers={
         "content-disposition": f"attachment; filename*=UTF-8''{quote(name)}",
         # A stored web page is someone else's HTML: never run it under the archive's origin.
         "content-security-policy": "sandbox", "x-content-type-options": "nosniff"})

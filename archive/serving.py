@@ -1,13 +1,14 @@
 """What a visitor of the published archive may ask for.
 
-- Only the public tables (schema.PUBLIC_TABLES) have pages: ``blobs`` (every raw byte fetched),
-  the search index and the migrations table answer 403, so there is no blob route.
+- Only the public tables (schema.PUBLIC_TABLES) have pages: ``blobs`` (the references to the raw
+  bytes, which live in the raw store beside the archive and are never served as a table), the
+  search index and the migrations table answer 403, so there is no blob route.
 - Arbitrary SQL (``?sql=`` and a table page's ``_where``) is off unless the server was started
   with it (``nianbao serve --sql``): one query can otherwise ask for gigabytes
   (``randomblob(1e9)``). The dashboard's own queries, with any of its filters, still run.
 - No page tells where the archive lives on disk: ``/-/databases`` answers 404 and, for SQL
-  allowed by ``--sql``, ``pragma_database_list`` reads its file as NULL and the bytes in
-  ``blobs`` are refused; a value longer than LENGTH_LIMIT cannot be made, and SQLite's heap has a hard limit.
+  allowed by ``--sql``, ``pragma_database_list`` reads its file as NULL (the raw bytes are in
+  another file, which no query reaches); a value longer than LENGTH_LIMIT cannot be made, and SQLite's heap has a hard limit.
 """
 
 from __future__ import annotations
@@ -65,8 +66,6 @@ def refusal(path: str, query_string: bytes, allowed_sql: frozenset[str] | None) 
 
 def authorize(action: int, first: str | None, second: str | None, _db: str | None, _trigger: str | None) -> int:
     """The authorizer of a connection that runs visitors' SQL."""
-    if action == sqlite3.SQLITE_READ and first == "blobs" and second == "content":
-        return sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_READ and first == "pragma_database_list" and second == "file":
         return sqlite3.SQLITE_IGNORE
     return sqlite3.SQLITE_OK
