@@ -30,7 +30,7 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "allow_facet": True,
     "suggest_facets": False,              # ~700 ms a page on a million rows (field notes)
-    "allow_download": False,              # the whole file holds every raw byte: gigabytes
+    "allow_download": False,              # a national archive is gigabytes: `nianbao publish` makes a copy to share
     "allow_csv_stream": True,
     "max_csv_mb": 0,                      # a streamed CSV is every row, never cut short
     "truncate_cells_html": 300,           # report text runs to thousands of characters
