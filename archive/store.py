@@ -182,6 +182,30 @@ class Archive:
             self.db["crawl_runs"].update(run, {"finished": now(), "status": status, "pages": pages,
                                                **counts, **errors})
 
+    @contextmanager
+    def writing(self, what: str, on_wait: Callable[[str], None] | None = None) -> Iterator[list[int]]:
+        """Hold the archive's writer lock (archive/lock.py) for ``what`` ("reparse", "merge"):
+        wait for another writer up to NIANBAO_LOCK_WAIT seconds, else ArchiveBusy. Yields the
+        runs a dead process had left running, closed now."""
+        from .lock import WriterLock
+
+        lock = WriterLock(self.path, what, on_wait=on_wait)
+        first = lock.acquire()
+        try:
+            yield self.close_stale_runs() if first else []
+        finally:
+            lock.release()
+
+    def close_stale_runs(self) -> list[int]:
+        """Runs left `running` by a process that died (kill -9, a power cut), closed as
+        interrupted with what they committed. Only the holder of the writer lock (archive/lock.py)
+        may call this: no other process can then be writing a run."""
+        stale = [row["id"] for row in self.db.query("SELECT id FROM crawl_runs WHERE status = 'running'")]
+        for run in stale:
+            pages = self._one("SELECT coalesce(sum(pages), 0) AS pages FROM crawl_sites WHERE run = ?", [run])
+            self.finish_run(run, status="interrupted", pages=pages["pages"])
+        return stale
+
     def record_site(self, run: int, site: str, *, source_id: int | None, status: str, pages: int,
                     documents: int, reports_found: int, errors: int) -> None:
         with self.db.atomic():

@@ -23,7 +23,8 @@ from twisted.internet.task import LoopingCall
 
 from .items import CrawlError, SiteLedger
 from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, Limits, NotAReport, ParseError,
-                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, read_document)
+                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, WriterLock,
+                       read_document)
 
 # Sent by the crawl's process (runner.InterruptibleProcess) on Ctrl-C or SIGTERM, and again
 # when the graceful stop takes too long.
@@ -67,6 +68,7 @@ class ArchivePipeline:
         self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="nianbao-archive")
         self.archive: Archive | None = None
+        self.lock: WriterLock | None = None
         self.batch: Batch | None = None
         self.run: int = 0
         self.pool: WorkerPool | None = None
@@ -92,7 +94,12 @@ class ArchivePipeline:
         self.pool = WorkerPool(workers, limits)
 
     def _open_archive(self) -> None:
-        self.archive = Archive(self.settings.get("NIANBAO_DB", DEFAULT_PATH), make_parents=True)
+        db = self.settings.get("NIANBAO_DB", DEFAULT_PATH)
+        self.archive = Archive(db, make_parents=True)
+        # Held already when `nianbao crawl` started this crawl; a scrapyd job takes it here.
+        self.lock = WriterLock(db, "crawl")
+        if self.lock.acquire():
+            self.archive.close_stale_runs()
         self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50), on_commit=self._committed)
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
             region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
@@ -228,6 +235,7 @@ class ArchivePipeline:
             self.archive.finish_run(self.run, status=status, pages=pages)
         finally:
             self.archive.close()
+            self.lock.release()
 
     def _close_site(self, ledger: SiteLedger, finished: bool) -> None:
         reports = len(self.committed.reports.get(ledger.site, ()))

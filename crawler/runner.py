@@ -7,15 +7,18 @@ Scrapyd users schedule the `portal` spider (or a platform spider) with the same 
 from __future__ import annotations
 
 import json
+import signal
 import sqlite3
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from .pipelines import abandoned, interrupted
-from .siblings import Archive, ArchiveError
+from .siblings import Archive, ArchiveError, WriterLock
 
 
 class CrawlSetupError(Exception):
@@ -36,6 +39,7 @@ class CrawlResult:
     sites: list[dict[str, Any]]
     status: str = "finished"        # "finished", "interrupted" (Ctrl-C, SIGTERM) or "failed"
     failure: str | None = None      # why the archive could not be written, in one line
+    closed_stale: list[int] = field(default_factory=list)  # runs a dead process left running, closed now
 
 
 class InterruptibleProcess(CrawlerProcess):
@@ -50,11 +54,14 @@ class InterruptibleProcess(CrawlerProcess):
         from twisted.internet import reactor
 
         super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(_say, f"stopping ({_signal_name(signum)}): the run will be marked interrupted; "
+                                     "press Ctrl-C again to stop at once")
         reactor.callFromThread(self._interrupt)
 
     def _signal_kill(self, signum: int, frame: Any) -> None:
         from twisted.internet import reactor
 
+        reactor.callFromThread(_say, f"stopping now ({_signal_name(signum)} again)")
         reactor.callFromThread(self._send, abandoned)
         super()._signal_kill(signum, frame)
 
@@ -71,6 +78,15 @@ class InterruptibleProcess(CrawlerProcess):
     def _send(self, signal: object) -> None:
         for crawler in list(self.crawlers):
             crawler.signals.send_catch_log(signal)
+
+
+def _say(line: str) -> None:
+    """A line for the user on stderr (called on the reactor thread, never in a signal handler)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _signal_name(signum: int) -> str:
+    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
 
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
@@ -128,19 +144,33 @@ def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def crawl(db: str, *, region: str | None = None, url: str | None = None,
-          overrides: dict[str, str] | None = None) -> CrawlResult:
-    """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
+          overrides: dict[str, str] | None = None, say: Callable[[str], None] | None = None) -> CrawlResult:
+    """Crawl, archive, and say what each site gave. Blocks until the crawl ends.
+
+    The archive's writer lock is held throughout (archive/lock.py): a crawl started while
+    another process writes the archive waits up to NIANBAO_LOCK_WAIT seconds (``say`` is told
+    once), then gives up with ArchiveBusy before starting a run."""
     settings = crawl_settings(db, overrides)  # a bad setting creates no archive
     with Archive(db) as archive:
-        sources = sources_for(archive, region, url)
-        run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
-    settings.set("NIANBAO_RUN", run, priority="cmdline")
+        sources = sources_for(archive, region, url)  # a bad region waits for nothing
+    with WriterLock(db, "crawl", on_wait=say):
+        with Archive(db) as archive:
+            stale = archive.close_stale_runs()
+            run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
+        settings.set("NIANBAO_RUN", run, priority="cmdline")
+        failure = _run_process(settings, sources)
+    result = _result(db, run, failure)
+    result.closed_stale = stale
+    return result
+
+
+def _run_process(settings: Settings, sources: list[dict[str, Any]]) -> str | None:
+    """Run the portal spider over ``sources`` in this process; why it could not write, if so."""
     process = InterruptibleProcess(settings)
     crawler = process.create_crawler("portal")
     process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
     process.start()
-    failure = crawler.stats.get_value("nianbao/failure")
-    return _result(db, run, failure)
+    return crawler.stats.get_value("nianbao/failure")
 
 
 def _result(db: str, run: int, failure: str | None) -> CrawlResult:
