@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import import_module
@@ -119,14 +120,21 @@ def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ..
     for site in result.sites:
         click.echo(f"{site['site']}: {site['status']}, {site['pages']} pages, "
                    f"{site['reports_found']} reports, {site['errors']} errors")
+    unhealthy = [site for site in result.sites if site["status"] != "ok"]
+    for site in unhealthy:
+        _warn(f"{site['site']}: {site['status']}, {_one_line(site['reason'] or _UNSAID[site['status']])}")
+    if result.log:
+        _warn(f"run {result.run}: full log in {result.log}")
     if result.status != "finished":
         click.echo(f"error: {_one_line(result.failure or 'crawl ' + result.status)} (run {result.run} "
                    f"{result.status}; only what is listed above was stored)", err=True)
         sys.exit(1)
-    unhealthy = [site for site in result.sites if site["status"] != "ok"]
-    for site in unhealthy:
-        click.echo(f"{site['site']}: {site['status']} (see crawl_errors, run {result.run})", err=True)
     sys.exit(1 if unhealthy or not result.sites else 0)
+
+
+# A site's outcome when no crawl_errors row says why.
+_UNSAID = defaultdict(lambda: "no error recorded", {"empty": "no report found",
+                                                    "incomplete": "the crawl stopped before the site's end"})
 
 
 def _warn(line: str) -> None:

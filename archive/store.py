@@ -23,7 +23,7 @@ from . import sources as registry
 from . import schedules, search, summary
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
-from .schema import SUMMARY_IDENTITY, migrate
+from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
 from .versions import content_hash, diff, same_report_elsewhere
 
@@ -227,7 +227,9 @@ class Archive:
         return self._one("SELECT * FROM crawl_runs WHERE id = ?", [run])
 
     def run_sites(self, run: int) -> list[dict]:
-        return list(self.db.query("SELECT * FROM crawl_sites WHERE run = ? ORDER BY site", [run]))
+        """The run's crawl_sites rows, each with the ``reason`` a site did not go well (or None)."""
+        return list(self.db.query(f"SELECT s.*, {SITE_REASON} AS reason FROM crawl_sites s WHERE s.run = ? "
+                                  "ORDER BY s.site", [run]))
 
     def live_reports(self) -> int:
         """Reports with a source still on its portal."""

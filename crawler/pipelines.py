@@ -41,10 +41,12 @@ class _Tally:
         self.documents: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.reports: dict[str, set[int]] = {}
+        self.report_states: Counter[str] = Counter()  # what store() made of each report: new, changed
 
     def add(self, other: _Tally) -> None:
         self.documents.update(other.documents)
         self.errors.update(other.errors)
+        self.report_states.update(other.report_states)
         for site, reports in other.reports.items():
             self.reports.setdefault(site, set()).update(reports)
 
@@ -148,6 +150,7 @@ class ArchivePipeline:
             self.pending.documents[fetched.site] += 1
             if stored.report_id is not None:  # also the report an unchanged document carries
                 self.pending.reports.setdefault(fetched.site, set()).add(stored.report_id)
+            self.pending.report_states[stored.report or "none"] += 1
             if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
                 self._note_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
 
@@ -158,6 +161,12 @@ class ArchivePipeline:
     def _committed(self) -> None:
         self.committed.add(self.pending)
         self.pending = _Tally()
+        # For the progress line (crawler/progress.py): what is on disk so far.
+        stats, committed = self.crawler.stats, self.committed
+        stats.set_value("nianbao/documents", committed.documents.total())
+        stats.set_value("nianbao/reports_new", committed.report_states["new"])
+        stats.set_value("nianbao/reports_changed", committed.report_states["changed"])
+        stats.set_value("nianbao/errors", committed.errors.total())
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         with self.batch.document():

@@ -7,11 +7,13 @@ Scrapyd users schedule the `portal` spider (or a platform spider) with the same 
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -40,6 +42,7 @@ class CrawlResult:
     status: str = "finished"        # "finished", "interrupted" (Ctrl-C, SIGTERM) or "failed"
     failure: str | None = None      # why the archive could not be written, in one line
     closed_stale: list[int] = field(default_factory=list)  # runs a dead process left running, closed now
+    log: str | None = None          # the run's full log (crawler.runner.log_file)
 
 
 class InterruptibleProcess(CrawlerProcess):
@@ -92,7 +95,7 @@ def _signal_name(signum: int) -> str:
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(f"{__package__}.settings", priority="project")
-    settings.set("LOG_LEVEL", "WARNING", priority="project")
+    settings.set("LOG_LEVEL", "INFO", priority="project")  # into the run's log file, not onto stderr
     settings.set("NIANBAO_DB", db, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, _checked(name, value, settings.get(name)), priority="cmdline")
@@ -158,17 +161,35 @@ def crawl(db: str, *, region: str | None = None, url: str | None = None,
             stale = archive.close_stale_runs()
             run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
         settings.set("NIANBAO_RUN", run, priority="cmdline")
+        settings.set("LOG_FILE", log_file(db, run), priority="project")  # -s LOG_FILE=... beats it
         failure = _run_process(settings, sources)
     result = _result(db, run, failure)
-    result.closed_stale = stale
+    result.closed_stale, result.log = stale, settings.get("LOG_FILE")
     return result
 
 
+def log_file(db: str, run: int) -> str:
+    """Where a run's full log goes: beside the archive, ``archive.db.logs/run-N.log``. The user
+    sees one line per failed site on stderr; the tracebacks and stats are here."""
+    folder = Path(f"{db}.logs")
+    folder.mkdir(exist_ok=True)
+    return str(folder / f"run-{run}.log")
+
+
 def _run_process(settings: Settings, sources: list[dict[str, Any]]) -> str | None:
-    """Run the portal spider over ``sources`` in this process; why it could not write, if so."""
-    process = InterruptibleProcess(settings)
-    crawler = process.create_crawler("portal")
-    process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
+    """Run the portal spider over ``sources`` in this process; why it could not write, if so.
+    A crawl that could not even start leaves its run `failed`, not `running`."""
+    # A log that cannot be written (the disk is full: the crawl stops with one line for it)
+    # must not print logging's own traceback for every message.
+    logging.raiseExceptions = False
+    try:
+        process = InterruptibleProcess(settings)
+        crawler = process.create_crawler("portal")
+        process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
+    except Exception:
+        with Archive(settings.get("NIANBAO_DB")) as archive:
+            archive.finish_run(settings.getint("NIANBAO_RUN"), status="failed")
+        raise
     process.start()
     return crawler.stats.get_value("nianbao/failure")
 
