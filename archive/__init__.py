@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from .documents import ErrorPage, document_name, read_document
 from .identity import body_key, level
 from .reparse import reparse
-from .status import format_status, status
+from .status import format_status, health, status, unhealthy_sites
 from .versions import content_hash, diff
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ _LAZY = {"ImportResult": "sources",
          **{name: "store" for name in ("DEFAULT_PATH", "Archive", "ArchiveError", "Batch", "Fetched", "Stored")}}
 
 __all__ = ["ErrorPage", "body_key", "content_hash", "diff", "document_name", "format_status", "level",
-           "read_document", "reparse", "status", *_LAZY]
+           "read_document", "reparse", "status", "health", "unhealthy_sites", *_LAZY]
 
 
 def __getattr__(name: str) -> object:

@@ -231,11 +231,11 @@ SITE_REASON = """(SELECT e.kind || ': ' || e.message FROM crawl_errors e WHERE e
 
 
 @migrations()
-def m010_site_health(db: Database) -> None:
+def m010_site_status(db: Database) -> None:
     # Each site as its latest run left it, for `nianbao status` and the site_health canned query:
     # failed (not ok in its latest run), never yielded a report in any run, or yields fewer than
     # in its previous run.
-    db.create_view("site_health", f"""
+    db.create_view("site_status", f"""
         WITH ranked AS (
             SELECT s.*, {SITE_REASON} AS reason,
                    row_number() OVER (PARTITION BY s.site ORDER BY s.run DESC) AS n,
@@ -244,7 +244,8 @@ def m010_site_health(db: Database) -> None:
             FROM crawl_sites s)
         SELECT latest.site, latest.source_id, latest.run, latest.status, latest.reason,
                coalesce(latest.reports_found, 0) AS reports_found,
-               previous.run AS previous_run, previous.reports_found AS previous_reports_found,
+               previous.run AS previous_run, previous.status AS previous_status,
+               previous.reports_found AS previous_reports_found,
                latest.most_reports, latest.runs,
                latest.status != 'ok' AS failed, latest.most_reports = 0 AS never_yielded,
                coalesce(latest.reports_found, 0) < coalesce(previous.reports_found, 0) AS fewer,

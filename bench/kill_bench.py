@@ -87,7 +87,8 @@ def main() -> None:
             totals["running"] += running
             totals["integrity_failed"] += not integrity
             totals["different"] += not equal
-            db.unlink()
+            for leftover in args.dir.glob(f"{db.name}*"):
+                leftover.unlink()
         each = (time.monotonic() - started) / args.times
     print(f"{args.times} crawls, {totals['killed']} killed with -9 before their end; after the next run: "
           f"{totals['running']} runs left running, {totals['integrity_failed']} failed integrity checks, "

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import runner
-from .siblings import Archive, ArchiveError
+from .siblings import Archive, ArchiveError, unhealthy_sites
 
 Say = Callable[[str], None]
 # `schedule serve` looks at the table at least this often, so a schedule added meanwhile is seen.
@@ -69,7 +69,8 @@ def _crawl(db: str, schedule: int, region: str, settings: dict[str, str]) -> Out
             return Outcome(schedule, region, None, "error", " ".join(str(error).split()))
         except Exception as error:  # the crawl's process died: say so, let the other schedules run
             return Outcome(schedule, region, None, "error", f"crawl failed: {type(error).__name__}: {error}")
-    unhealthy = [site["site"] for site in result.sites if site["status"] != "ok"]
+    with Archive(db, readonly=True) as archive:
+        unhealthy = unhealthy_sites(archive, result.run)  # failed, never yielded, or fewer than before
     reports = sum(site["reports_found"] or 0 for site in result.sites)
     message = f"run {result.run}, {len(result.sites)} sites, {reports} reports"
     if unhealthy or not result.sites:
