@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import import_module
@@ -109,23 +110,40 @@ def crawl(region: str | None, url: str | None, db: str, overrides: tuple[str, ..
     if bool(region) == bool(url):
         raise click.UsageError("give exactly one of --region and --url")
     try:
-        result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides))
+        result = runner.crawl(db, region=region, url=url, overrides=_settings(overrides), say=_warn)
     except runner.CrawlSettingError as error:
         raise click.BadParameter(str(error), param_hint="-s") from None
     except (runner.CrawlSetupError, package("archive").ArchiveError) as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
+    _said_stale(result.closed_stale)
     for site in result.sites:
         click.echo(f"{site['site']}: {site['status']}, {site['pages']} pages, "
                    f"{site['reports_found']} reports, {site['errors']} errors")
+    unhealthy = [site for site in result.sites if site["status"] != "ok"]
+    for site in unhealthy:
+        _warn(f"{site['site']}: {site['status']}, {_one_line(site['reason'] or _UNSAID[site['status']])}")
+    if result.log:
+        _warn(f"run {result.run}: full log in {result.log}")
     if result.status != "finished":
         click.echo(f"error: {_one_line(result.failure or 'crawl ' + result.status)} (run {result.run} "
                    f"{result.status}; only what is listed above was stored)", err=True)
         sys.exit(1)
-    unhealthy = [site for site in result.sites if site["status"] != "ok"]
-    for site in unhealthy:
-        click.echo(f"{site['site']}: {site['status']} (see crawl_errors, run {result.run})", err=True)
     sys.exit(1 if unhealthy or not result.sites else 0)
+
+
+# A site's outcome when no crawl_errors row says why.
+_UNSAID = defaultdict(lambda: "no error recorded", {"empty": "no report found",
+                                                    "incomplete": "the crawl stopped before the site's end"})
+
+
+def _warn(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _said_stale(runs: list[int]) -> None:
+    for run in runs:
+        _warn(f"run {run} was left running by a process that died (kill -9?); closed as interrupted")
 
 
 def _settings(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -180,7 +198,7 @@ def sources_list(region: str | None, db: str) -> None:
 def reparse(db: str) -> None:
     """Parse the stored bytes again with this parser; record versions only where results changed."""
 
-    with _archive(db, create=False) as archive:
+    with _archive(db, create=False) as archive, _writing(archive, "reparse"):
         counts = package("archive.reparse").reparse(archive)
     click.echo(", ".join(f"{value} {name}" for name, value in counts.items()))
 
@@ -344,7 +362,11 @@ def schedule_run(db: str, at: object) -> None:
         click.echo(f"error: {db}: no such archive", err=True)
         sys.exit(1)
     scheduler = package("crawler.scheduler")
-    outcomes = scheduler.run_due(db, now=at.astimezone() if at else None, say=click.echo)
+    try:
+        outcomes = scheduler.run_due(db, now=at.astimezone() if at else None, say=click.echo)
+    except package("archive").ArchiveBusy as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
     sys.exit(1 if any(outcome.status != "ok" for outcome in outcomes) else 0)
 
 
@@ -407,7 +429,7 @@ def merge(shards: tuple[str, ...], into: str) -> None:
     merging = package("archive.merge")
     try:
         results = merging.merge_files(into, list(shards))
-    except merging.MergeError as error:
+    except (merging.MergeError, package("archive").ArchiveError) as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)
     for done in results:
@@ -435,6 +457,18 @@ def _archive(db: str, *, create: bool = True) -> Iterator[Archive]:
         sys.exit(1)
     with archive:
         yield archive
+
+
+@contextmanager
+def _writing(archive: Archive, what: str) -> Iterator[None]:
+    """The archive's writer lock, or one line and exit 1 if another writer holds on to it."""
+    try:
+        with archive.writing(what, on_wait=_warn) as stale:
+            _said_stale(stale)
+            yield
+    except package("archive").ArchiveBusy as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
 
 
 def _one_line(message: str) -> str:

@@ -11,20 +11,22 @@ from typing import TYPE_CHECKING
 from .documents import ErrorPage, document_name, read_document
 from .identity import body_key, level
 from .reparse import reparse
-from .status import format_status, status
+from .status import format_status, health, status, unhealthy_sites
 from .versions import content_hash, diff
 
 if TYPE_CHECKING:
     from .sources import ImportResult
+    from .lock import ArchiveBusy, WriterLock
     from .store import DEFAULT_PATH, Archive, ArchiveError, Batch, Fetched, Stored
 
 # Imported on first use: a crawl's parse workers import archive.documents (and so this
 # package) but need neither sqlite-utils nor the writer, which would double their memory.
 _LAZY = {"ImportResult": "sources",
+         "ArchiveBusy": "lock", "WriterLock": "lock",
          **{name: "store" for name in ("DEFAULT_PATH", "Archive", "ArchiveError", "Batch", "Fetched", "Stored")}}
 
 __all__ = ["ErrorPage", "body_key", "content_hash", "diff", "document_name", "format_status", "level",
-           "read_document", "reparse", "status", *_LAZY]
+           "read_document", "reparse", "status", "health", "unhealthy_sites", *_LAZY]
 
 
 def __getattr__(name: str) -> object:

@@ -83,7 +83,7 @@ def merge_files(into: str, shards: list[str]) -> list[MergeResult]:
     """Each shard file merged into the archive ``into`` (created if need be), in the order given."""
     from .store import Archive, ArchiveError
 
-    with Archive(into) as target:
+    with Archive(into) as target, target.writing("merge"):
         results = []
         for path in shards:
             try:

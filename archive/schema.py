@@ -263,5 +263,38 @@ def m011_raw_bytes_apart_compact(db: Database) -> None:
         db.execute("VACUUM")
 
 
+# Why a site of a run did not go well, in one phrase: its first crawl_errors row, a block or a
+# spent budget first ("dns: DNS lookup failed: …", "blocked: HTTP 412"). For `s`, a crawl_sites row.
+SITE_REASON = """(SELECT e.kind || ': ' || e.message FROM crawl_errors e WHERE e.run = s.run AND e.site = s.site
+    ORDER BY e.kind = 'blocked' DESC, e.kind LIKE 'budget_%' DESC, e.id LIMIT 1)"""
+
+
+@migrations()
+def m012_site_status(db: Database) -> None:
+    # Each site as its latest run left it, for `nianbao status` and the site_health canned query:
+    # failed (not ok in its latest run), never yielded a report in any run, or yields fewer than
+    # in its previous run.
+    db.create_view("site_status", f"""
+        WITH ranked AS (
+            SELECT s.*, {SITE_REASON} AS reason,
+                   row_number() OVER (PARTITION BY s.site ORDER BY s.run DESC) AS n,
+                   max(coalesce(s.reports_found, 0)) OVER (PARTITION BY s.site) AS most_reports,
+                   count(*) OVER (PARTITION BY s.site) AS runs
+            FROM crawl_sites s)
+        SELECT latest.site, latest.source_id, latest.run, latest.status, latest.reason,
+               coalesce(latest.reports_found, 0) AS reports_found,
+               previous.run AS previous_run, previous.status AS previous_status,
+               previous.reports_found AS previous_reports_found,
+               latest.most_reports, latest.runs,
+               latest.status != 'ok' AS failed, latest.most_reports = 0 AS never_yielded,
+               coalesce(latest.reports_found, 0) < coalesce(previous.reports_found, 0) AS fewer,
+               CASE WHEN latest.most_reports = 0 THEN 'never yielded a report'
+                    WHEN latest.status != 'ok' THEN 'failed'
+                    WHEN coalesce(latest.reports_found, 0) < coalesce(previous.reports_found, 0) THEN 'fewer reports'
+                    ELSE 'ok' END AS health
+        FROM ranked latest LEFT JOIN ranked previous ON previous.site = latest.site AND previous.n = 2
+        WHERE latest.n = 1""")
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)

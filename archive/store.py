@@ -24,7 +24,7 @@ from . import schedules, search, summary
 from .raw import COMPRESSION, RawStore, compressed, raw_path
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
-from .schema import SUMMARY_IDENTITY, migrate
+from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
 from .versions import content_hash, diff, same_report_elsewhere
 
@@ -221,6 +221,30 @@ class Archive:
             self.db["crawl_runs"].update(run, {"finished": now(), "status": status, "pages": pages,
                                                **counts, **errors})
 
+    @contextmanager
+    def writing(self, what: str, on_wait: Callable[[str], None] | None = None) -> Iterator[list[int]]:
+        """Hold the archive's writer lock (archive/lock.py) for ``what`` ("reparse", "merge"):
+        wait for another writer up to NIANBAO_LOCK_WAIT seconds, else ArchiveBusy. Yields the
+        runs a dead process had left running, closed now."""
+        from .lock import WriterLock
+
+        lock = WriterLock(self.path, what, on_wait=on_wait)
+        first = lock.acquire()
+        try:
+            yield self.close_stale_runs() if first else []
+        finally:
+            lock.release()
+
+    def close_stale_runs(self) -> list[int]:
+        """Runs left `running` by a process that died (kill -9, a power cut), closed as
+        interrupted with what they committed. Only the holder of the writer lock (archive/lock.py)
+        may call this: no other process can then be writing a run."""
+        stale = [row["id"] for row in self.db.query("SELECT id FROM crawl_runs WHERE status = 'running'")]
+        for run in stale:
+            pages = self._one("SELECT coalesce(sum(pages), 0) AS pages FROM crawl_sites WHERE run = ?", [run])
+            self.finish_run(run, status="interrupted", pages=pages["pages"])
+        return stale
+
     def record_site(self, run: int, site: str, *, source_id: int | None, status: str, pages: int,
                     documents: int, reports_found: int, errors: int) -> None:
         with self.db.atomic():
@@ -242,7 +266,9 @@ class Archive:
         return self._one("SELECT * FROM crawl_runs WHERE id = ?", [run])
 
     def run_sites(self, run: int) -> list[dict]:
-        return list(self.db.query("SELECT * FROM crawl_sites WHERE run = ? ORDER BY site", [run]))
+        """The run's crawl_sites rows, each with the ``reason`` a site did not go well (or None)."""
+        return list(self.db.query(f"SELECT s.*, {SITE_REASON} AS reason FROM crawl_sites s WHERE s.run = ? "
+                                  "ORDER BY s.site", [run]))
 
     def live_reports(self) -> int:
         """Reports with a source still on its portal."""

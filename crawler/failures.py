@@ -8,13 +8,16 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+# Errors that another try moments later would meet again: no retry, no back-off.
+PERMANENT = (CannotResolveHostError, DNSLookupError, DownloadConnectionRefusedError, ConnectionRefusedError)
+
 # Web application firewalls answer these to every scripted request (a JavaScript challenge).
 BLOCKING_STATUSES = frozenset({412, 521})
 
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((DownloadTimeoutError, TimeoutError, TCPTimedOutError), "timeout"),
     ((CannotResolveHostError, DNSLookupError), "dns"),
-    ((DownloadConnectionRefusedError, ConnectionRefusedError), "connection"),
+    ((DownloadConnectionRefusedError, ConnectionRefusedError), "refused"),
     ((DownloadCancelledError,), "too_large"),
     ((ResponseDataLossError,), "truncated"),
 )

@@ -30,6 +30,12 @@ class SiteLedger:
     requested: set[str] = field(default_factory=set)  # URLs asked of the site, across its columns
     started: float | None = None      # time.monotonic() of its first request
     over_budget: set[str] = field(default_factory=set)  # budgets it ran out of: "pages", "depth", "time"
+    pending: int = 0                  # requests asked and not yet answered (or failed, or dropped)
+
+    @property
+    def done(self) -> bool:
+        """Whether nothing more will be fetched of the site (for the crawl's progress line)."""
+        return self.pending == 0
 
     @property
     def complete(self) -> bool:

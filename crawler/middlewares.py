@@ -11,11 +11,13 @@ from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.httpobj import urlparse_cached
 
+from .failures import PERMANENT
 from .siblings import DEFAULT_PATH, Archive, page_encoding
 
 
@@ -93,6 +95,17 @@ class RetryBackoffMiddleware:
         retries = request.meta.get("retry_times", 0)
         if retries and self.base > 0:
             await asyncio.sleep(self.base * 2 ** (retries - 1))
+
+
+class PermanentErrorRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries, less those of errors that do not pass: a host name that does not resolve,
+    a port that refuses connections. Each of those requests is tried once (a region of dead
+    portals is then a few seconds, not minutes of back-off)."""
+
+    def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        if isinstance(exception, PERMANENT):
+            return None
+        return super().process_exception(request, exception)
 
 
 class ConditionalRequestMiddleware:

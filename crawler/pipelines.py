@@ -23,7 +23,8 @@ from twisted.internet.task import LoopingCall
 
 from .items import CrawlError, SiteLedger
 from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, Limits, NotAReport, ParseError,
-                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, read_document)
+                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, WriterLock,
+                       read_document)
 
 # Sent by the crawl's process (runner.InterruptibleProcess) on Ctrl-C or SIGTERM, and again
 # when the graceful stop takes too long.
@@ -40,10 +41,12 @@ class _Tally:
         self.documents: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.reports: dict[str, set[int]] = {}
+        self.report_states: Counter[str] = Counter()  # what store() made of each report: new, changed
 
     def add(self, other: _Tally) -> None:
         self.documents.update(other.documents)
         self.errors.update(other.errors)
+        self.report_states.update(other.report_states)
         for site, reports in other.reports.items():
             self.reports.setdefault(site, set()).update(reports)
 
@@ -67,6 +70,7 @@ class ArchivePipeline:
         self.parse_documents = crawler.settings.getbool("NIANBAO_PARSE", True)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="nianbao-archive")
         self.archive: Archive | None = None
+        self.lock: WriterLock | None = None
         self.batch: Batch | None = None
         self.run: int = 0
         self.pool: WorkerPool | None = None
@@ -92,7 +96,12 @@ class ArchivePipeline:
         self.pool = WorkerPool(workers, limits)
 
     def _open_archive(self) -> None:
-        self.archive = Archive(self.settings.get("NIANBAO_DB", DEFAULT_PATH), make_parents=True)
+        db = self.settings.get("NIANBAO_DB", DEFAULT_PATH)
+        self.archive = Archive(db, make_parents=True)
+        # Held already when `nianbao crawl` started this crawl; a scrapyd job takes it here.
+        self.lock = WriterLock(db, "crawl")
+        if self.lock.acquire():
+            self.archive.close_stale_runs()
         self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50), on_commit=self._committed)
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
             region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
@@ -141,6 +150,7 @@ class ArchivePipeline:
             self.pending.documents[fetched.site] += 1
             if stored.report_id is not None:  # also the report an unchanged document carries
                 self.pending.reports.setdefault(fetched.site, set()).add(stored.report_id)
+            self.pending.report_states[stored.report or "none"] += 1
             if isinstance(parsed, ParseError) and not isinstance(parsed, NotAReport):
                 self._note_error(fetched.url, _parse_kind(parsed), str(parsed), None, fetched.site)
 
@@ -151,6 +161,12 @@ class ArchivePipeline:
     def _committed(self) -> None:
         self.committed.add(self.pending)
         self.pending = _Tally()
+        # For the progress line (crawler/progress.py): what is on disk so far.
+        stats, committed = self.crawler.stats, self.committed
+        stats.set_value("nianbao/documents", committed.documents.total())
+        stats.set_value("nianbao/reports_new", committed.report_states["new"])
+        stats.set_value("nianbao/reports_changed", committed.report_states["changed"])
+        stats.set_value("nianbao/errors", committed.errors.total())
 
     def _record_error(self, url: str, kind: str, message: str, status: int | None, site: str) -> None:
         with self.batch.document():
@@ -228,6 +244,7 @@ class ArchivePipeline:
             self.archive.finish_run(self.run, status=status, pages=pages)
         finally:
             self.archive.close()
+            self.lock.release()
 
     def _close_site(self, ledger: SiteLedger, finished: bool) -> None:
         reports = len(self.committed.reports.get(ledger.site, ()))

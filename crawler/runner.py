@@ -7,15 +7,20 @@ Scrapyd users schedule the `portal` spider (or a platform spider) with the same 
 from __future__ import annotations
 
 import json
+import logging
+import signal
 import sqlite3
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from .pipelines import abandoned, interrupted
-from .siblings import Archive, ArchiveError
+from .siblings import Archive, ArchiveError, WriterLock
 
 
 class CrawlSetupError(Exception):
@@ -36,6 +41,8 @@ class CrawlResult:
     sites: list[dict[str, Any]]
     status: str = "finished"        # "finished", "interrupted" (Ctrl-C, SIGTERM) or "failed"
     failure: str | None = None      # why the archive could not be written, in one line
+    closed_stale: list[int] = field(default_factory=list)  # runs a dead process left running, closed now
+    log: str | None = None          # the run's full log (crawler.runner.log_file)
 
 
 class InterruptibleProcess(CrawlerProcess):
@@ -50,11 +57,14 @@ class InterruptibleProcess(CrawlerProcess):
         from twisted.internet import reactor
 
         super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(_say, f"stopping ({_signal_name(signum)}): the run will be marked interrupted; "
+                                     "press Ctrl-C again to stop at once")
         reactor.callFromThread(self._interrupt)
 
     def _signal_kill(self, signum: int, frame: Any) -> None:
         from twisted.internet import reactor
 
+        reactor.callFromThread(_say, f"stopping now ({_signal_name(signum)} again)")
         reactor.callFromThread(self._send, abandoned)
         super()._signal_kill(signum, frame)
 
@@ -73,10 +83,19 @@ class InterruptibleProcess(CrawlerProcess):
             crawler.signals.send_catch_log(signal)
 
 
+def _say(line: str) -> None:
+    """A line for the user on stderr (called on the reactor thread, never in a signal handler)."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def _signal_name(signum: int) -> str:
+    return "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
+
+
 def crawl_settings(db: str, overrides: dict[str, str] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule(f"{__package__}.settings", priority="project")
-    settings.set("LOG_LEVEL", "WARNING", priority="project")
+    settings.set("LOG_LEVEL", "INFO", priority="project")  # into the run's log file, not onto stderr
     settings.set("NIANBAO_DB", db, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, _checked(name, value, settings.get(name)), priority="cmdline")
@@ -128,19 +147,51 @@ def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def crawl(db: str, *, region: str | None = None, url: str | None = None,
-          overrides: dict[str, str] | None = None) -> CrawlResult:
-    """Crawl, archive, and say what each site gave. Blocks until the crawl ends."""
+          overrides: dict[str, str] | None = None, say: Callable[[str], None] | None = None) -> CrawlResult:
+    """Crawl, archive, and say what each site gave. Blocks until the crawl ends.
+
+    The archive's writer lock is held throughout (archive/lock.py): a crawl started while
+    another process writes the archive waits up to NIANBAO_LOCK_WAIT seconds (``say`` is told
+    once), then gives up with ArchiveBusy before starting a run."""
     settings = crawl_settings(db, overrides)  # a bad setting creates no archive
     with Archive(db) as archive:
-        sources = sources_for(archive, region, url)
-        run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
-    settings.set("NIANBAO_RUN", run, priority="cmdline")
-    process = InterruptibleProcess(settings)
-    crawler = process.create_crawler("portal")
-    process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
+        sources = sources_for(archive, region, url)  # a bad region waits for nothing
+    with WriterLock(db, "crawl", on_wait=say):
+        with Archive(db) as archive:
+            stale = archive.close_stale_runs()
+            run = archive.start_run(region=region, url=url, settings={"overrides": overrides or {}})
+        settings.set("NIANBAO_RUN", run, priority="cmdline")
+        settings.set("LOG_FILE", log_file(db, run), priority="project")  # -s LOG_FILE=... beats it
+        failure = _run_process(settings, sources)
+    result = _result(db, run, failure)
+    result.closed_stale, result.log = stale, settings.get("LOG_FILE")
+    return result
+
+
+def log_file(db: str, run: int) -> str:
+    """Where a run's full log goes: beside the archive, ``archive.db.logs/run-N.log``. The user
+    sees one line per failed site on stderr; the tracebacks and stats are here."""
+    folder = Path(f"{db}.logs")
+    folder.mkdir(exist_ok=True)
+    return str(folder / f"run-{run}.log")
+
+
+def _run_process(settings: Settings, sources: list[dict[str, Any]]) -> str | None:
+    """Run the portal spider over ``sources`` in this process; why it could not write, if so.
+    A crawl that could not even start leaves its run `failed`, not `running`."""
+    # A log that cannot be written (the disk is full: the crawl stops with one line for it)
+    # must not print logging's own traceback for every message.
+    logging.raiseExceptions = False
+    try:
+        process = InterruptibleProcess(settings)
+        crawler = process.create_crawler("portal")
+        process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
+    except Exception:
+        with Archive(settings.get("NIANBAO_DB")) as archive:
+            archive.finish_run(settings.getint("NIANBAO_RUN"), status="failed")
+        raise
     process.start()
-    failure = crawler.stats.get_value("nianbao/failure")
-    return _result(db, run, failure)
+    return crawler.stats.get_value("nianbao/failure")
 
 
 def _result(db: str, run: int, failure: str | None) -> CrawlResult:

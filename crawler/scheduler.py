@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import runner
-from .siblings import Archive
+from .siblings import Archive, ArchiveError, unhealthy_sites
 
 Say = Callable[[str], None]
 # `schedule serve` looks at the table at least this often, so a schedule added meanwhile is seen.
@@ -45,7 +45,7 @@ def local_now() -> datetime:
 def run_due(db: str, *, now: datetime | None = None, say: Say = print) -> list[Outcome]:
     """Crawl every schedule due at ``now``, one after another; what each gave."""
     now = now or local_now()
-    with Archive(db) as archive:
+    with Archive(db) as archive, archive.writing("schedule run", on_wait=say):
         due = [schedule for schedule in archive.schedules() if schedule.due(now)]
         for schedule in due:  # claimed before any crawl, so an overlapping `run` leaves them be
             archive.schedule_started(schedule.id, now.isoformat(timespec="seconds"))
@@ -65,11 +65,12 @@ def _crawl(db: str, schedule: int, region: str, settings: dict[str, str]) -> Out
     with ProcessPoolExecutor(1, mp_context=context) as process:
         try:
             result = process.submit(runner.crawl, db, region=region, overrides=settings).result()
-        except runner.CrawlSetupError as error:
+        except (runner.CrawlSetupError, ArchiveError) as error:  # ArchiveBusy: another writer held on
             return Outcome(schedule, region, None, "error", " ".join(str(error).split()))
         except Exception as error:  # the crawl's process died: say so, let the other schedules run
             return Outcome(schedule, region, None, "error", f"crawl failed: {type(error).__name__}: {error}")
-    unhealthy = [site["site"] for site in result.sites if site["status"] != "ok"]
+    with Archive(db, readonly=True) as archive:
+        unhealthy = unhealthy_sites(archive, result.run)  # failed, never yielded, or fewer than before
     reports = sum(site["reports_found"] or 0 for site in result.sites)
     message = f"run {result.run}, {len(result.sites)} sites, {reports} reports"
     if unhealthy or not result.sites:

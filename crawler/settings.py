@@ -52,6 +52,8 @@ HTTPERROR_ALLOW_ALL = False
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    f"{__package__}.middlewares.PermanentErrorRetryMiddleware": 550,
     f"{__package__}.middlewares.LoopAwareRedirectMiddleware": 600,
     f"{__package__}.middlewares.SiteOffsiteMiddleware": 50,
     f"{__package__}.middlewares.RetryBackoffMiddleware": 70,
@@ -60,6 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download, so robots.txt fetches and retries never wait on a held slot.
     f"{__package__}.middlewares.SiteConcurrencyMiddleware": 950,
 }
+# A line on stderr every NIANBAO_PROGRESS_SECONDS while a crawl runs (0: none).
+EXTENSIONS = {f"{__package__}.progress.Progress": 500}
+NIANBAO_PROGRESS_SECONDS = 5.0
 ITEM_PIPELINES = {f"{__package__}.pipelines.ArchivePipeline": 300}
 
 # The archive file; `nianbao crawl --db` sets it.

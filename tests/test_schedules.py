@@ -122,3 +122,15 @@ def test_install_prints_a_cron_line_and_a_systemd_timer(db):
     assert line.startswith("*/15 * * * * ") and f"schedule run --db {db.resolve()}" in line
     units = nianbao("schedule", "install", "--systemd", "--db", db).stdout
     assert "OnCalendar=*:0/15" in units and "Persistent=true" in units and f"schedule run --db {db.resolve()}" in units
+
+
+def test_schedule_run_exits_non_zero_when_a_site_yields_fewer_reports_than_before(db):
+    nianbao("crawl", "--region", "白山市", "--db", db, *FAST)
+    nianbao("schedule", "add", "--region", "白山市", "--every", "week", "--db", db, *FAST,
+            "-s", "NIANBAO_MAX_LIST_PAGES=1")  # the portal's later list pages unread: fewer reports
+    in_ten_days = (datetime.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    result = nianbao("schedule", "run", "--db", db, "--at", in_ten_days, check=False)
+    site = sqlite_utils.Database(db).execute("SELECT status, reports_found FROM crawl_sites WHERE run = 2").fetchone()
+    assert site[0] == "ok" and site[1] < 24
+    assert result.returncode == 1
+    assert f"schedule 1: unhealthy, run 2, 1 sites, {site[1]} reports; not ok: http://127.0.0.1:" in result.stdout

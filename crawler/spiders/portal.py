@@ -7,14 +7,16 @@ portal (its `cms`), else by whichever platform recognises the page.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -27,6 +29,22 @@ from ..siblings import Fetched, find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
+
+
+def _answers(callback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """A callback (or errback) after which its request no longer counts as pending."""
+    @functools.wraps(callback)
+    def answering(spider: PortalSpider, outcome: Response | Failure) -> Iterator[Any]:
+        try:
+            yield from callback(spider, outcome)
+        finally:
+            spider.answered(outcome.request)
+    return answering
+
+
+def _asked_url(request: scrapy.Request) -> str:
+    """The URL a request was first asked as: a redirect elsewhere counts for the site it left."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
 class PortalSpider(scrapy.Spider):
@@ -58,6 +76,10 @@ class PortalSpider(scrapy.Spider):
         spider.region = region
         return spider
 
+    def _set_crawler(self, crawler: Any) -> None:
+        super()._set_crawler(crawler)
+        crawler.signals.connect(self.answered, signal=signals.request_dropped)
+
     def _allow(self, sources: list[dict]) -> None:
         self.allowed_sites = frozenset(_allowed(url) for source in sources for url in _urls_of(source))
 
@@ -66,11 +88,12 @@ class PortalSpider(scrapy.Spider):
             start = source.get("report_list_url") or source["portal_url"]
             ledger = self._ledger(start)
             ledger.source_id = source.get("id")
-            yield scrapy.Request(start, callback=self.parse_entry, errback=self.on_error,
-                                 meta={"source": source, "column": start, "entry": True})
+            yield self._asked(scrapy.Request(start, callback=self.parse_entry, errback=self.on_error,
+                                             meta={"source": source, "column": start, "entry": True}))
 
     # -- finding the report column -------------------------------------------------------
 
+    @_answers
     def parse_entry(self, response: Response) -> Iterator[Any]:
         """A home page, a 政府信息公开 landing page, or the column itself."""
         self._count_page(response)
@@ -99,6 +122,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- list pages ------------------------------------------------------------------------
 
+    @_answers
     def parse_list(self, response: Response) -> Iterator[Any]:
         self._count_page(response)
         if not isinstance(response, TextResponse):
@@ -154,6 +178,7 @@ class PortalSpider(scrapy.Spider):
 
     # -- documents -------------------------------------------------------------------------
 
+    @_answers
     def parse_document(self, response: Response) -> Iterator[Any]:
         self._count_page(response)
         ledger = self._ledger(response.url)
@@ -177,17 +202,28 @@ class PortalSpider(scrapy.Spider):
 
     # -- failures --------------------------------------------------------------------------
 
+    @_answers
     def on_error(self, failure: Failure) -> Iterator[CrawlError]:
         request = failure.request
         kind, status, message = classify(failure)
-        # A request redirected elsewhere fails under its new URL; the site it was asked of is the first.
-        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        url = _asked_url(request)
         ledger = self._ledger(url)
         if status in BLOCKING_STATUSES:
             ledger.blocked = True
         if not request.meta.get("document"):
             ledger.list_errors += 1  # a list page not read: nothing of this site can be called gone
         yield self._error(url, kind, message, status)
+
+    def _asked(self, request: scrapy.Request) -> scrapy.Request:
+        """A request counted as pending for its site until it is answered, fails or is dropped."""
+        request.meta["_nianbao_pending"] = True
+        self._ledger(_asked_url(request)).pending += 1
+        return request
+
+    def answered(self, request: scrapy.Request | None) -> None:
+        """The request's callback or errback is through, or Scrapy dropped it (a duplicate)."""
+        if request is not None and request.meta.pop("_nianbao_pending", False):
+            self._ledger(_asked_url(request)).pending -= 1
 
     def _error(self, url: str, kind: str, message: str, status: int | None = None) -> CrawlError:
         return CrawlError(url=url, kind=kind, message=message, site=site_of(url), status=status)
@@ -215,8 +251,8 @@ class PortalSpider(scrapy.Spider):
         if refused is not None:
             yield from refused
             return
-        yield scrapy.Request(url, callback=callback, errback=self.on_error,
-                             meta=carried | meta | {"level": level}, **options)
+        yield self._asked(scrapy.Request(url, callback=callback, errback=self.on_error,
+                                         meta=carried | meta | {"level": level}, **options))
 
     def _refusal(self, url: str, asked: str, level: int, document: bool) -> Iterator[CrawlError] | None:
         """None when the request may go; else what to yield instead (an error, or nothing)."""
