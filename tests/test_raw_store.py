@@ -39,7 +39,7 @@ def older_layout(path: Path) -> dict[str, bytes]:
     with sqlite3.connect(path) as conn:
         conn.execute("ALTER TABLE blobs ADD COLUMN content BLOB")
         conn.executemany("UPDATE blobs SET content = ? WHERE sha256 = ?", [(c, s) for s, c in stored.items()])
-        conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE 'm01%'")
+        conn.execute("DELETE FROM _sqlite_migrations WHERE name LIKE 'm01%raw_bytes_apart%'")
     conn.close()
     return stored
 
