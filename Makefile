@@ -8,7 +8,8 @@ DEBIAN_PACKAGES := libreoffice-writer-nogui antiword fonts-wqy-microhei poppler-
 install: debian-packages $(VENV)/.installed
 
 # LibreOffice reads DOC/WPS and renders the test fixtures; antiword is its text-only fallback;
-# Chromium runs the browser tests of the published archive (tests/test_browser.py); OpenCV
+# Chromium passes portals' JavaScript cookie challenges (crawler/browser.py) and runs the browser
+# tests of the published archive (tests/test_browser.py); OpenCV
 # (which RapidOCR requires in its GUI build) loads libGL and GLib.
 debian-packages:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

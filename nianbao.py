@@ -168,7 +168,7 @@ def sources_import(file: str, db: str) -> None:
     """Import a portal list (website-gov.xlsx or county_portals_with_adcode.csv shape)."""
     registry = package("crawler.sources")
 
-    with _archive(db) as archive:
+    with _archive(db) as archive, _writing(archive, "sources import"):
         try:
             result = registry.import_sources(archive, file)
         except registry.SourceListError as error:
@@ -317,7 +317,7 @@ def schedule_add(region: str, cron: str | None, every: str | None, season: bool,
         raise click.UsageError("give exactly one of --cron, --every and --season")
     kind, expr = ("cron", cron) if cron else ("every", every) if every else ("season", None)
     schedules = package("archive.schedules")
-    with _archive(db) as archive:
+    with _archive(db) as archive, _writing(archive, "schedule add"):
         try:
             package("crawler.runner").sources_for(archive, region, None)
             added = archive.add_schedule(region, kind, expr, _settings(overrides))
@@ -343,7 +343,7 @@ def schedule_list(db: str) -> None:
 @db_option
 def schedule_remove(schedule_id: int, db: str) -> None:
     """Remove a schedule (its runs stay in the archive)."""
-    with _archive(db, create=False) as archive:
+    with _archive(db, create=False) as archive, _writing(archive, "schedule remove"):
         try:
             removed = archive.remove_schedule(schedule_id)
         except package("archive.schedules").ScheduleError as error:

@@ -43,6 +43,12 @@ def lock_wait() -> float:
         return DEFAULT_WAIT
 
 
+def held(path: str | os.PathLike) -> bool:
+    """Whether this process holds the writer lock of the archive at ``path``."""
+    with _guard:
+        return str(Path(f"{path}.lock").resolve()) in _held
+
+
 class WriterLock:
     """``with WriterLock("archive.db", "crawl"):`` write; ``acquire()`` says whether this call took
     the lock (True) or this process held it already (False)."""

@@ -100,7 +100,9 @@ class Batch:
     @contextmanager
     def document(self) -> Iterator[None]:
         if not self.db.conn.in_transaction:
-            self.db.begin()
+            # The write lock from the start: a deferred transaction that reads, then writes after
+            # another connection wrote, fails at once ("database is locked") instead of waiting.
+            self.db.conn.execute("BEGIN IMMEDIATE")
         yield
         self.pending += 1
         if self.pending >= self.size:
@@ -152,12 +154,16 @@ class Archive:
 
     def close(self) -> None:
         """Close, folding the write-ahead log into the file first: a copy of the file alone then
-        holds everything (the log is otherwise folded in only when the last connection closes)."""
+        holds everything (the log is otherwise folded in only when the last connection closes).
+        Only the writer (archive/lock.py) empties the log: a truncating checkpoint takes the
+        write lock, and taken by `status` during a crawl it would fail the crawl's next write."""
+        from .lock import held
+
         if not self.readonly:
             with suppress(sqlite3.Error):
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.db.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if held(self.path) else 'PASSIVE'})")
         if self._raw is not None:
-            self._raw.close(checkpoint=not self.readonly)
+            self._raw.close(checkpoint=not self.readonly and held(self.path))
         self.db.close()
 
     def batch(self, size: int = 50, on_commit: Callable[[], None] | None = None) -> Batch:

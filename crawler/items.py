@@ -25,6 +25,7 @@ class SiteLedger:
     pages: int = 0
     list_errors: int = 0
     blocked: bool = False
+    challenged: bool = False          # sent to the browser for a JavaScript cookie challenge
     found_column: bool = False
     documents: set[str] = field(default_factory=set)
     requested: set[str] = field(default_factory=set)  # URLs asked of the site, across its columns

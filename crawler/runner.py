@@ -143,7 +143,8 @@ def sources_for(archive: Archive, region: str | None, url: str | None) -> list[d
 def _spider_source(row: dict[str, Any]) -> dict[str, Any]:
     region = {key: row.get(key) for key in ("province", "city", "county", "adcode")}
     return {"id": row["id"], "portal_url": row["portal_url"], "report_list_url": row.get("report_list_url"),
-            "cms": row.get("cms"), "region": region if row.get("adcode") else None}
+            "cms": row.get("cms"), "access_method": row.get("access_method"),
+            "region": region if row.get("adcode") else None}
 
 
 def crawl(db: str, *, region: str | None = None, url: str | None = None,

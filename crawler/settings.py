@@ -47,6 +47,19 @@ NIANBAO_SITE_MAX_DEPTH = 8
 NIANBAO_SITE_MAX_SECONDS = 3600
 
 COOKIES_ENABLED = True
+
+# Sites behind a JavaScript cookie challenge (HTTP 412/521) are visited once in Debian's chromium
+# through scrapy-playwright (crawler/browser.py); its cookie then serves the plain crawl. Off
+# (NIANBAO_BROWSER=false), or with no chromium, such a site is `blocked`.
+NIANBAO_BROWSER = True
+DOWNLOAD_HANDLERS = {"http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+                     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"}
+PLAYWRIGHT_BROWSER_PROVIDER = f"{__package__}.browser.DebianChromium"
+# A browser on a server with no display, no GPU and no account: nothing phones home.
+PLAYWRIGHT_LAUNCH_OPTIONS = {"headless": True, "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync"]}
+# Seconds the challenge page's script gets to set its cookie.
+NIANBAO_CHALLENGE_SECONDS = 5.0
 HTTPERROR_ALLOW_ALL = False
 
 DOWNLOADER_MIDDLEWARES = {

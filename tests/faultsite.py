@@ -56,6 +56,7 @@ class FaultSite:
 
     server: ThreadingHTTPServer
     paths: list[str] = field(default_factory=list)
+    cookies: list[tuple[str, str]] = field(default_factory=list)  # (path, Cookie header) of each request
     in_flight: int = 0
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -85,6 +86,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         with self.site.lock:
             self.site.paths.append(self.path)
+            self.site.cookies.append((self.path, self.headers.get("Cookie") or ""))
             self.site.in_flight += 1
             self.site.most_in_flight = max(self.site.most_in_flight, self.site.in_flight)
         try:
@@ -169,3 +171,29 @@ def _with_fallback(table: dict[str, Route], fallback: Route | None) -> dict[str,
 def serve_blocked() -> FaultSite:
     """A portal behind a web application firewall: 412 and a JavaScript challenge for everything."""
     return serve({}, fallback=_blocked)
+
+
+# The cookie a challenge page's script sets, as web application firewalls do (acw_sc__v2,
+# __jsl_clearance): only a client that runs the script gets it.
+CHALLENGE_COOKIE = "nb_clearance"
+_CHALLENGE_PAGE = (b"<html><head><script>document.cookie='" + CHALLENGE_COOKIE.encode()
+                   + b"=' + (6 * 7) + '; path=/'; location.reload();</script></head><body></body></html>")
+_BEHIND_CHALLENGE: dict[str, Route] = {
+    "/": FAULT_ROUTES["/"],
+    "/nb/index.html": lambda h: h.send(200, _page("政府信息公开年报", f"<ul class='list'>"
+                                                  f"{_entry('/nb/good.html', GOOD_REPORT.title)}</ul>")),
+    "/nb/good.html": FAULT_ROUTES["/nb/good.html"],
+}
+
+
+def _challenged(handler: Handler) -> None:
+    """412 and the challenge page, unless the request carries the cookie its script sets."""
+    if f"{CHALLENGE_COOKIE}=42" not in (handler.headers.get("Cookie") or ""):
+        handler.send(412, _CHALLENGE_PAGE)
+        return
+    _BEHIND_CHALLENGE.get(urlsplit(handler.path).path, _not_found)(handler)
+
+
+def serve_challenged() -> FaultSite:
+    """A portal behind a JavaScript cookie challenge, with one good report behind it."""
+    return serve({}, fallback=_challenged)

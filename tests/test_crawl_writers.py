@@ -172,3 +172,21 @@ def test_second_ctrl_c_stops_at_once_and_the_first_says_it_is_stopping(tmp_path)
     assert stderr.splitlines()[0] == "stopping now (Ctrl-C again)"
     assert crawl.returncode == 1
     assert statuses(db) == ["interrupted"]
+
+
+def test_status_during_a_crawl_leaves_it_unharmed_and_a_registry_import_waits_for_it(portal, tmp_path):
+    db = tmp_path / "archive.db"
+    first = crawl(db, portal, None, *SLOW)
+    _wait_for_captures(db, 3)
+    for _ in range(3):  # each opens the archive and closes it while the crawl writes
+        nianbao("status", "--db", db)
+    portals = tmp_path / "portals.csv"
+    portals.write_text("adcode,region_path,level,portal_name,portal_url,access_method,access_method_zh,effective_url,"
+                       f"checked\n220602,吉林省/白山市/浑江区,县级,浑江区人民政府,{portal.url}/,direct,直连,,\n",
+                       encoding="utf-8")
+    imported = nianbao("sources", "import", portals, "--db", db)
+    _, stderr = first.communicate(timeout=300)
+    assert first.returncode == 0, stderr
+    assert statuses(db) == ["finished"]
+    assert sqlite_utils.Database(db)["reports"].count == SAMPLE_REPORTS
+    assert "a crawl (pid" in imported.stderr and "1 added" in imported.stdout

@@ -18,9 +18,11 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.metacopy import MetaCopyDetectionMiddleware
 from twisted.python.failure import Failure
 
-from .. import budget, discovery, recognise
+from .. import browser, budget, discovery, recognise
+from ..browser import BROWSER_METHODS
 from ..failures import BLOCKING_STATUSES, classify
 from ..items import CrawlError, SiteLedger
 from ..listpages import Follow, ListPage, read_list_page
@@ -28,6 +30,8 @@ from ..middlewares import site_of
 from ..siblings import Fetched, find_region
 
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
+# What a fetch left in a request's meta (Scrapy's own keys, and ours), not carried to its repeat.
+_FETCH_META = MetaCopyDetectionMiddleware._INTERNAL_KEYS | {"_nianbao_pending", "_nianbao_slot_held"}
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
 
 
@@ -78,6 +82,7 @@ class PortalSpider(scrapy.Spider):
 
     def _set_crawler(self, crawler: Any) -> None:
         super()._set_crawler(crawler)
+        self.chromium = browser.chromium(crawler.settings)
         crawler.signals.connect(self.answered, signal=signals.request_dropped)
 
     def _allow(self, sources: list[dict]) -> None:
@@ -88,8 +93,10 @@ class PortalSpider(scrapy.Spider):
             start = source.get("report_list_url") or source["portal_url"]
             ledger = self._ledger(start)
             ledger.source_id = source.get("id")
-            yield self._asked(scrapy.Request(start, callback=self.parse_entry, errback=self.on_error,
-                                             meta={"source": source, "column": start, "entry": True}))
+            request = scrapy.Request(start, callback=self.parse_entry, errback=self.on_error,
+                                     meta={"source": source, "column": start, "entry": True})
+            wants_browser = source.get("access_method") in BROWSER_METHODS and self.chromium is not None
+            yield self._through_browser(request) if wants_browser else self._asked(request)
 
     # -- finding the report column -------------------------------------------------------
 
@@ -203,16 +210,43 @@ class PortalSpider(scrapy.Spider):
     # -- failures --------------------------------------------------------------------------
 
     @_answers
-    def on_error(self, failure: Failure) -> Iterator[CrawlError]:
+    def on_error(self, failure: Failure) -> Iterator[CrawlError | scrapy.Request]:
         request = failure.request
         kind, status, message = classify(failure)
         url = _asked_url(request)
         ledger = self._ledger(url)
         if status in BLOCKING_STATUSES:
+            if not request.meta.get("challenged") and self.chromium is not None:
+                yield self._through_browser(request)  # a JavaScript challenge: the browser passes it
+                return
             ledger.blocked = True
+            message = _blocked_message(status, request, self.chromium)
         if not request.meta.get("document"):
             ledger.list_errors += 1  # a list page not read: nothing of this site can be called gone
         yield self._error(url, kind, message, status)
+
+    # -- JavaScript cookie challenges (crawler/browser.py) -------------------------------------
+
+    def _through_browser(self, request: scrapy.Request) -> scrapy.Request:
+        """A visit of the request's URL in the browser, whose script sets the site's cookie; the
+        request follows, with the browser's cookies."""
+        self._ledger(_asked_url(request)).challenged = True
+        return self._asked(scrapy.Request(
+            request.url, callback=self.pass_challenge, errback=self.on_error, dont_filter=True,
+            meta={"playwright": True, "playwright_include_page": True, "challenge_of": request,
+                  "playwright_page_init_callback": browser.one_navigation,
+                  "handle_httpstatus_list": sorted(BLOCKING_STATUSES), "source": request.meta.get("source")}))
+
+    async def pass_challenge(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        page, request = response.meta["playwright_page"], response.meta["challenge_of"]
+        try:
+            wait = self.settings.getfloat("NIANBAO_CHALLENGE_SECONDS", 5.0) if response.status in BLOCKING_STATUSES else 0
+            cookies = await browser.cookies_set_by_script(page, response, wait)
+        finally:
+            await page.close()
+            self.answered(response.request)
+        meta = {key: value for key, value in request.meta.items() if key not in _FETCH_META}
+        yield self._asked(request.replace(cookies=cookies, dont_filter=True, meta=meta | {"challenged": True}))
 
     def _asked(self, request: scrapy.Request) -> scrapy.Request:
         """A request counted as pending for its site until it is answered, fails or is dropped."""
@@ -280,6 +314,16 @@ class PortalSpider(scrapy.Spider):
             if isinstance(request, scrapy.Request):
                 request.headers.setdefault(b"Referer", response.url.encode())
             yield request
+
+
+def _blocked_message(status: int, request: scrapy.Request, chromium: str | None) -> str:
+    """Why a site that answered a challenge status stays blocked."""
+    if request.meta.get("challenged"):
+        return f"HTTP {status} again with the cookie the browser's visit got: the challenge was not passed"
+    if chromium is None:
+        return (f"HTTP {status}: a JavaScript challenge, and no browser to pass it (install Debian's chromium, "
+                "or set NIANBAO_BROWSER on)")
+    return f"HTTP {status}"
 
 
 def _learn_region(response: TextResponse) -> None:
