@@ -244,18 +244,36 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
 
 
 @cli.command()
+@click.argument("out", metavar="OUT.db")
+@db_option
+def publish(out: str, db: str) -> None:
+    """Write a copy of the archive to serve or share: every table, no raw bytes."""
+    share = package("archive.share")
+
+    try:
+        done = share.publish(db, out)
+    except share.ShareError as error:
+        click.echo(f"error: {_one_line(str(error))}", err=True)
+        sys.exit(1)
+    click.echo(f"{done.reports} reports, {done.bytes:,} bytes → {out} (no raw bytes: the originals stay beside {db})")
+
+
+@cli.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--immutable", is_flag=True,
               help="Serve a published archive that no crawl will change: faster counts, "
                    "and the file is never opened for writing.")
-def serve(db: str, host: str, port: int, immutable: bool) -> None:
+@click.option("--sql", "sql", is_flag=True,
+              help="Let visitors run their own SQL (off by default: one query can ask for gigabytes).")
+def serve(db: str, host: str, port: int, immutable: bool, sql: bool) -> None:
     """Browse, facet, search and download the archive in Datasette (read-only)."""
     publish = package("archive.publish")
 
     try:
-        ds = publish.datasette(db, immutable=immutable)
+        ds = publish.datasette(db, immutable=immutable, sql=sql)
+        publish.ensure_port_free(host, port)
     except publish.PublishError as error:
         click.echo(f"error: {_one_line(str(error))}", err=True)
         sys.exit(1)

@@ -1,8 +1,8 @@
 """Shards folded into one archive: the Python twin of `nianbao merge SHARD... --into archive.db`.
 
 A shard is an archive a scrapyd job (or any crawl) wrote on its own. Merging it copies what its
-finished runs brought: the runs with their sites and errors, the captures, the blobs they name
-(by hash: bytes already held are not copied again), the reports with their versions, facts and
+finished runs brought: the runs with their sites and errors, the captures, the raw bytes they name
+(by hash, into the archive's raw store: bytes already held are not copied again), the reports with their versions, facts and
 checks, each report's sources and the documents. Nothing is parsed again, so nothing is lost to
 a newer parser.
 
@@ -69,7 +69,7 @@ def merge(target: Archive, shard: Archive) -> MergeResult:
     if not runs:
         return result
     maps = _Maps()
-    with target.db.atomic():
+    with target.transaction():  # the bytes are committed first, then the rows that name them
         _copy_runs(target, shard, origin, runs, maps)
         result.blobs = _copy_blobs(target, shard, list(maps.runs))
         _copy_captures(target, shard, maps)
@@ -132,15 +132,16 @@ def _copy_runs(target: Archive, shard: Archive, origin: str, runs: list[dict], m
 
 
 def _copy_blobs(target: Archive, shard: Archive, runs: list[int]) -> int:
+    """The bytes the runs' captures name that the archive does not hold, from the shard's raw store."""
     copied = 0
     for chunk in _in(runs):
         hashes = [row["sha256"] for row in _rows(
             shard, f"SELECT DISTINCT sha256 FROM captures WHERE run IN ({_marks(chunk)}) AND sha256 IS NOT NULL", chunk)]
         for hash_chunk in _in(hashes):
-            missing = target.missing_blobs(hash_chunk)
-            for blob in _rows(shard, f"SELECT * FROM blobs WHERE sha256 IN ({_marks(missing)})", missing):
-                target.insert_rows("blobs", [blob])
-            copied += len(missing)
+            for sha256 in target.missing_blobs(hash_chunk):
+                rows = shard.raw_rows([sha256])  # one at a time: a body may be 50 MB
+                target.add_raw(rows)
+                copied += len(rows)
     return copied
 
 

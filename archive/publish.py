@@ -7,6 +7,7 @@ canned queries, facets and dashboard are written for that name.
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from datasette.database import Database
 from .schema import DATABASE, migrations
 # Package data, so an installed nianbao serves with it; the top of the source tree links to it.
 METADATA = Path(__file__).resolve().parent / "datasette_metadata.json"
+TEMPLATES = METADATA.with_name("templates")  # query-archive.html: a canned query's tab is titled by its title
 
 # Written out, not left to Datasette's defaults, so a published archive behaves the same on
 # every Datasette 0.65 release.
@@ -28,7 +30,7 @@ SETTINGS = {
     "facet_time_limit_ms": 1000,
     "allow_facet": True,
     "suggest_facets": False,              # ~700 ms a page on a million rows (field notes)
-    "allow_download": False,              # the whole file holds every raw byte: gigabytes
+    "allow_download": False,              # a national archive is gigabytes: `nianbao publish` makes a copy to share
     "allow_csv_stream": True,
     "max_csv_mb": 0,                      # a streamed CSV is every row, never cut short
     "truncate_cells_html": 300,           # report text runs to thousands of characters
@@ -48,11 +50,16 @@ def metadata() -> dict:
         raise PublishError(f"{METADATA}: {error}") from error
 
 
-def datasette(path: str | Path, *, immutable: bool = False) -> Datasette:
-    """A Datasette serving the archive at ``path``, read-only (or immutable) with our metadata."""
+def datasette(path: str | Path, *, immutable: bool = False, settings: dict | None = None,
+              sql: bool = False) -> Datasette:
+    """A Datasette serving the archive at ``path``, read-only (or immutable) with our metadata;
+    ``settings`` override SETTINGS; ``sql`` lets visitors run their own SQL (archive/serving.py)."""
     path = Path(path)
     prepare(path, immutable=immutable)
-    ds = Datasette(metadata=metadata(), settings=SETTINGS)
+    published = metadata()
+    published["plugins"]["nianbao"] = {"sql": sql}
+    ds = Datasette(metadata=published, settings=SETTINGS | (settings or {}), template_dir=str(TEMPLATES))
+    ds.remove_database("_memory")  # Datasette adds an empty one when started without files
     ds.add_database(Database(ds, path=str(path), is_mutable=not immutable), name=DATABASE)
     return ds
 
@@ -78,6 +85,23 @@ def prepare(path: Path, *, immutable: bool) -> None:
         db.close()
     except sqlite3.DatabaseError as error:
         raise PublishError(f"{path}: {error}") from error
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Bind the address once, as the server will, so that a taken port is named before any work."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except socket.gaierror as error:
+        raise PublishError(f"cannot serve on {host}: {error.strerror} (give an address with --host)") from None
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            # As uvicorn binds: a port left in TIME_WAIT by the previous demo is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise PublishError(f"cannot serve on {host}:{port}: {reason} (choose another with --port)") from None
 
 
 def serve(ds: Datasette, *, host: str = "127.0.0.1", port: int = 8001) -> None:

@@ -5,6 +5,7 @@ A migration is never edited once released: a later change is a new function belo
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 from sqlite_utils import Database
@@ -224,6 +225,44 @@ def m009_merge_origins(db: Database) -> None:
     db["crawl_runs"].create_index(["origin", "origin_run"], unique=True)
 
 
+@migrations()
+def m010_raw_bytes_apart(db: Database) -> None:
+    # The raw bytes move to the raw store beside the archive (archive/raw.py); blobs keeps the
+    # reference. The bytes are committed there before this migration commits here, so a crash
+    # in between leaves them in both, and the next open moves them again (bytes held stay).
+    from .raw import RawStore, raw_path
+
+    main = next(row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main")
+    if db.execute("SELECT 1 FROM blobs WHERE content IS NOT NULL LIMIT 1").fetchone() is not None:
+        raw = RawStore.writable(raw_path(main))
+        try:
+            _move_blobs(db, raw)
+        finally:
+            raw.close(checkpoint=True)
+    db.execute("ALTER TABLE blobs DROP COLUMN content")
+
+
+def _move_blobs(db: Database, raw) -> None:
+    """Every blob's bytes into ``raw``, a few hundred at a time, each group committed there
+    and read back before the archive lets go of it."""
+    after = ""
+    while rows := db.execute("SELECT sha256, size, compression, content FROM blobs WHERE sha256 > ? "
+                             "AND content IS NOT NULL ORDER BY sha256 LIMIT 200", [after]).fetchall():
+        raw.put(rows)
+        raw.commit()
+        if raw.held([row[0] for row in rows]) != {row[0] for row in rows}:
+            raise sqlite3.IntegrityError(f"{raw.path}: did not keep the bytes written to it; nothing was moved")
+        after = rows[-1][0]
+
+
+@migrations(transactional=False)
+def m011_raw_bytes_apart_compact(db: Database) -> None:
+    # The pages the bytes held are free now: give them back, once (VACUUM cannot run in a transaction).
+    freelist = db.execute("PRAGMA freelist_count").fetchone()[0]
+    if freelist > db.execute("PRAGMA page_count").fetchone()[0] // 4:
+        db.execute("VACUUM")
+
+
 # Why a site of a run did not go well, in one phrase: its first crawl_errors row, a block or a
 # spent budget first ("dns: DNS lookup failed: …", "blocked: HTTP 412"). For `s`, a crawl_sites row.
 SITE_REASON = """(SELECT e.kind || ': ' || e.message FROM crawl_errors e WHERE e.run = s.run AND e.site = s.site
@@ -231,7 +270,7 @@ SITE_REASON = """(SELECT e.kind || ': ' || e.message FROM crawl_errors e WHERE e
 
 
 @migrations()
-def m010_site_status(db: Database) -> None:
+def m012_site_status(db: Database) -> None:
     # Each site as its latest run left it, for `nianbao status` and the site_health canned query:
     # failed (not ok in its latest run), never yielded a report in any run, or yields fewer than
     # in its previous run.

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import sqlite3
-import zlib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
@@ -21,6 +21,7 @@ import sqlite_utils
 
 from . import sources as registry
 from . import schedules, search, summary
+from .raw import COMPRESSION, RawStore, compressed, raw_path
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
@@ -91,9 +92,10 @@ class Batch:
     ``on_commit`` is called after each commit that succeeded: what it counts is on disk. A
     commit that fails (disk full) is rolled back and raises; its group is lost, not counted."""
 
-    def __init__(self, db: sqlite_utils.Database, size: int, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(self, db: sqlite_utils.Database, size: int, on_commit: Callable[[], None] | None = None,
+                 before_commit: Callable[[], None] | None = None) -> None:
         self.db, self.size, self.pending = db, size, 0
-        self.on_commit = on_commit
+        self.on_commit, self.before_commit = on_commit, before_commit
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -110,6 +112,8 @@ class Batch:
         self.pending = 0
         if self.db.conn.in_transaction:
             try:
+                if self.before_commit is not None:
+                    self.before_commit()  # the raw bytes first, then the rows that name them
                 self.db.commit()
             except sqlite3.Error:
                 self.db.conn.rollback()
@@ -135,6 +139,8 @@ class Archive:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         _check_path(Path(path), must_exist=readonly or not create)
         self.path, self.readonly = str(path), readonly
+        self._raw: RawStore | None = None
+        self._raw_opening = threading.Lock()
         try:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
@@ -156,10 +162,43 @@ class Archive:
         if not self.readonly:
             with suppress(sqlite3.Error):
                 self.db.execute(f"PRAGMA wal_checkpoint({'TRUNCATE' if held(self.path) else 'PASSIVE'})")
+        if self._raw is not None:
+            self._raw.close(checkpoint=not self.readonly and held(self.path))
         self.db.close()
 
     def batch(self, size: int = 50, on_commit: Callable[[], None] | None = None) -> Batch:
-        return Batch(self.db, size, on_commit)
+        return Batch(self.db, size, on_commit, before_commit=self._commit_raw)
+
+    # The raw store (archive/raw.py): opened when first needed, so an archive that never held
+    # a byte (a published copy) gets no raw file beside it.
+
+    @property
+    def raw_path(self) -> Path:
+        return raw_path(self.path)
+
+    def _raw_store(self, *, create: bool = False) -> RawStore | None:
+        with self._raw_opening:  # a read-only archive is read from several threads
+            if self._raw is None and (create or self.raw_path.is_file()):
+                try:
+                    self._raw = (RawStore.readonly(self.raw_path) if self.readonly
+                                 else RawStore.writable(self.raw_path))
+                except sqlite3.DatabaseError as error:
+                    raise ArchiveError(f"{self.raw_path}: {error}") from None
+            return self._raw
+
+    def _commit_raw(self) -> None:
+        if self._raw is not None:
+            self._raw.commit()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction of the archive (a savepoint inside a batch); when it is its own
+        transaction, the raw bytes it wrote are committed just before it."""
+        outermost = not self.db.conn.in_transaction
+        with self.db.atomic():
+            yield
+            if outermost:
+                self._commit_raw()
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         return next(self.db.query(sql, params), None)
@@ -293,15 +332,15 @@ class Archive:
 
     def last_body(self, url: str) -> tuple[str | None, bytes] | None:
         """Content type and bytes of the URL's last capture with a body (what a 304 stands for)."""
-        last = self._one("SELECT c.content_type, b.compression, b.content FROM captures c "
-                         "JOIN blobs b ON b.sha256 = c.sha256 WHERE c.url = ? AND c.not_modified = 0 "
-                         "ORDER BY c.id DESC LIMIT 1", [url])
-        return None if last is None else (last["content_type"], _decompressed(last))
+        last = self._one("SELECT content_type, sha256 FROM captures WHERE url = ? AND not_modified = 0 "
+                         "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
+        body = None if last is None else self.blob(last["sha256"])
+        return None if body is None else (last["content_type"], body)
 
     # One fetch
 
     def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None) -> Stored:
-        with self.db.atomic():
+        with self.transaction():
             before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
             capture_id, sha256, document = self._capture(run, fetched, before)
             report_id, report = (before or {}).get("report_id"), None
@@ -338,8 +377,8 @@ class Archive:
     def _blob(self, body: bytes) -> str:
         sha256 = hashlib.sha256(body).hexdigest()
         if self._one("SELECT 1 AS found FROM blobs WHERE sha256 = ?", [sha256]) is None:
-            _insert(self.db, "blobs", {"sha256": sha256, "size": len(body), "compression": "zlib",
-                                       "content": zlib.compress(body, 6)})
+            self._raw_store(create=True).put([(sha256, len(body), COMPRESSION, compressed(body))])
+            _insert(self.db, "blobs", {"sha256": sha256, "size": len(body), "compression": COMPRESSION})
         return sha256
 
     def _see_document(self, fetched: Fetched, capture_id: int, sha256: str | None,
@@ -365,8 +404,9 @@ class Archive:
                 self.db.query("SELECT url, report_id FROM documents ORDER BY url")]
 
     def blob(self, sha256: str) -> bytes | None:
-        row = self._one("SELECT compression, content FROM blobs WHERE sha256 = ?", [sha256])
-        return None if row is None else _decompressed(row)
+        """The bytes of ``sha256``; None when this archive does not hold them (a published copy)."""
+        raw = self._raw_store()
+        return None if raw is None else raw.get(sha256)
 
     def file_parse(self, run: int | None, capture_id: int, parsed: Report) -> tuple[int, str]:
         """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
@@ -468,9 +508,23 @@ class Archive:
             _insert_rows(self.db, table, rows)
 
     def missing_blobs(self, hashes: list[str]) -> list[str]:
-        held = {row["sha256"] for row in self.db.query(
-            f"SELECT sha256 FROM blobs WHERE sha256 IN ({', '.join('?' * len(hashes))})", hashes)}
+        """The hashes whose bytes this archive does not hold."""
+        raw = self._raw_store()
+        held = raw.held(hashes) if raw is not None and hashes else set()
         return [sha256 for sha256 in hashes if sha256 not in held]
+
+    def raw_rows(self, hashes: list[str]) -> list[tuple]:
+        """(sha256, size, compression, content) of the hashes whose bytes are held, as stored."""
+        raw = self._raw_store()
+        return raw.rows(hashes) if raw is not None and hashes else []
+
+    def add_raw(self, rows: list[tuple]) -> None:
+        """Stored bytes of another archive, with their references; committed with this archive's
+        transaction (open it with ``transaction()``)."""
+        if rows:
+            self._raw_store(create=True).put(rows)
+            self.db.conn.executemany("INSERT OR IGNORE INTO blobs (sha256, size, compression) VALUES (?, ?, ?)",
+                                     [row[:3] for row in rows])
 
     def source_id_for(self, source: dict) -> int:
         """The registry's row for another archive's source row, added when missing."""
@@ -599,10 +653,6 @@ def _insert_sql(table: str, columns: list[str]) -> str:
 def _update(db: sqlite_utils.Database, table: str, pk: int, values: dict) -> None:
     assignments = ", ".join(f"[{column}] = ?" for column in values)
     db.conn.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*values.values(), pk])
-
-
-def _decompressed(blob: dict) -> bytes:
-    return zlib.decompress(blob["content"]) if blob["compression"] == "zlib" else blob["content"]
 
 
 def _stored(version: dict) -> Report:

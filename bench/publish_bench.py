@@ -3,8 +3,10 @@
     bench/publish_bench.py [--db /tmp/nianbao-bench/archive-100k.db] [--reports 100000] [--repeat 3]
                            [--only SUBSTRING] [--no-csv]
 
-The issue's figures: on 100,000 reports every default facet page and every canned query answers
-within 1 s, and CSV streams at least 20,000 rows/s. Each page is requested through Datasette's
+The issues' figures: on 100,000 reports every default facet page and every canned query answers
+within 1 s; a report's page and the map within 300 ms; the dashboard, its page and every chart's
+data as the browser asks for them at once, within 1 s; and report_summary's CSV, through the link
+its own page shows, streams every row at ≥ 30,000 rows/s. Each page is requested through Datasette's
 in-process client (archive.publish.datasette, so our settings, metadata and plugin apply): the
 first request is reported as "cold", then the best and median of ``--repeat`` more.
 
@@ -35,7 +37,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,7 +47,8 @@ from archive.publish import DATABASE, datasette, metadata  # noqa: E402
 import synthetic_archive  # noqa: E402
 
 PAGE_TARGET = 1.0            # seconds
-CSV_TARGET = 20_000          # rows per second
+QUICK_TARGET = 0.3           # seconds: a report's page, the map
+CSV_TARGET = 30_000          # rows per second
 LIFTED = 600_000             # ms: the tracing instance's time limits
 _PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _OPTIONAL = re.compile(r"\[\[.*?\]\]", re.S)
@@ -67,6 +70,7 @@ class Case:
     slowest_sql: tuple[float, str] | None = None
     sql_ms: float | None = None
     extra: bool = False       # measured for context, not one of the issue's targets
+    target: float = PAGE_TARGET
 
     @property
     def ok(self) -> bool:
@@ -74,7 +78,7 @@ class Case:
             return False
         if self.kind == "csv":
             return self.rows is not None and self.rows / self.best >= CSV_TARGET
-        return self.best is not None and self.best < PAGE_TARGET
+        return self.best is not None and self.best < self.target
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +127,8 @@ def cases(meta: dict, values: dict[str, str]) -> list[Case]:
                         extra=True))
     out.append(Case("page", "database page", f"/{DATABASE}", extra=True))
     out.append(Case("page", "report row page", f"/{DATABASE}/reports/{values['any_report']}", extra=True))
-    out.append(Case("page", "dashboard page", "/-/dashboards/nianbao", extra=True))
+    out.append(Case("page", "dashboard page", "/-/dashboards/nianbao?level=" + quote("县级政府"), extra=True))
+    out += our_pages(values)
     # Canned queries: every parameter empty, each filled alone, all filled.
     for name, query in db.get("queries", {}).items():
         params = list(dict.fromkeys(_PARAM.findall(query["sql"])))
@@ -148,13 +153,30 @@ def cases(meta: dict, values: dict[str, str]) -> list[Case]:
             for province in (None, values["province"]):
                 text = _OPTIONAL.sub("", sql) if province is None else _fill_optional(sql, {"province": province})
                 params = {"province": province} if province else {}
+                params |= {"level": values["level"]} if ":level" in text else {}
                 label = f"{name} [{'province=' + province if province else 'all'}]"
                 case = Case("chart", label, f"/{DATABASE}.json?" + urlencode({"sql": text, "_shape": "objects", **params}))
                 case.floor_sql = [(text, params, None)]
                 out.append(case)
                 if "province" not in sql:
                     break
-    # CSV streams.
+    out += csv_cases()
+    return out
+
+
+def our_pages(values: dict[str, str]) -> list[Case]:
+    """nianbao's own pages: the dashboard as a browser opens it, a report, the map."""
+    out = [Case("dashboard", "dashboard page and every chart at once", "/-/dashboards/nianbao")]
+    for name, url in (("report page", f"/-/report/{values['any_report']}"),
+                      ("report page, versioned", f"/-/report/{values['report_id']}"),
+                      ("map page", "/-/map"), ("map page, disclosure rate", "/-/map?figure=disclosure"),
+                      ("map page, all levels", "/-/map?level=")):
+        out.append(Case("page", name, url, target=QUICK_TARGET))
+    return out
+
+
+def csv_cases() -> list[Case]:
+    out = []
     # The URL of the issue, and the one Datasette's own export form sends ("expand labels" is
     # ticked by default where a column is a foreign key to a table with a label column:
     # report_summary.id -> reports.agency, reports.source_id -> sources.name).
@@ -163,6 +185,10 @@ def cases(meta: dict, values: dict[str, str]) -> list[Case]:
         case = Case("csv", f"{table}.csv?{query}", f"/{DATABASE}/{table}.csv?{query}")
         case.floor_sql = [(f"SELECT * FROM [{table}]", {}, -1)]
         out.append(case)
+    # The link the report_summary page itself shows (found when the case runs).
+    case = Case("csv", "report_summary.csv by the page's own CSV link", f"/{DATABASE}/report_summary")
+    case.floor_sql = [("SELECT * FROM [report_summary]", {}, -1)]
+    out.append(case)
     return out
 
 
@@ -192,20 +218,46 @@ async def fetch(ds, url: str) -> tuple[float, object]:
     return time.perf_counter() - start, response
 
 
+async def page_csv_link(ds, page: str) -> str:
+    """The href of the "CSV" link that the page shows."""
+    response = await ds.client.get(page)
+    return html.unescape(re.search(r'<a href="([^"]+)">CSV</a>', response.text).group(1))
+
+
+async def fetch_dashboard(ds, url: str) -> tuple[float, object]:
+    """The dashboard as a browser opens it: the page (after its redirect to the default level),
+    then every chart's data at once."""
+    from datasette_dashboards import replace_opts_in_query
+
+    start = time.perf_counter()
+    response = await ds.client.get(url)
+    options = {"level": "县级政府"}
+    if response.status_code == 302:
+        response = await ds.client.get(response.headers["location"])
+    charts = metadata()["plugins"]["datasette-dashboards"]["nianbao"]["charts"].values()
+    answers = await asyncio.gather(*(ds.client.get(f"/{DATABASE}.json?" + urlencode(
+        {"sql": replace_opts_in_query(chart["query"], options), **options, "_shape": "objects"})) for chart in charts))
+    failed = next((answer for answer in [response, *answers] if answer.status_code != 200), None)
+    return time.perf_counter() - start, failed or response
+
+
 async def time_case(ds, case: Case, repeat: int) -> None:
-    seconds, response = await fetch(ds, case.url)
+    if case.name.endswith("by the page's own CSV link"):
+        case.url = await page_csv_link(ds, case.url)
+    measure = fetch_dashboard if case.kind == "dashboard" else fetch
+    seconds, response = await measure(ds, case.url)
     case.cold, case.status = seconds, response.status_code
     if response.status_code != 200:
         case.notes.append(f"! HTTP {response.status_code}: {_error_text(response)}")
     if case.kind == "csv":
         case.rows = _csv_rows(response.text)
-        table = case.name.split(".csv")[0]
+        table = case.name.split(".csv")[0].split()[0]
         expected = _count(case_path, table)
         if case.rows != expected:
             case.notes.append(f"! {case.rows:,} rows streamed, SELECT count(*) says {expected:,}")
     timings = []
     for _ in range(repeat):
-        seconds, response = await fetch(ds, case.url)
+        seconds, response = await measure(ds, case.url)
         timings.append(seconds)
     case.best, case.median = min(timings), statistics.median(timings)
     if case.kind == "canned" or case.kind == "chart":
@@ -293,7 +345,7 @@ def floor_time(path: Path, case: Case, repeat: int) -> None:
     if not case.floor_sql:
         return
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    prepare_connection(connection)
+    prepare_connection(connection, DATABASE)
     try:
         def once() -> None:
             for sql, params, fetch in case.floor_sql:
@@ -338,7 +390,7 @@ def print_table(results: list[Case]) -> None:
             floor_rate = case.rows / case.floor_best if case.rows and case.floor_best else 0
             verdict = f"{'PASS' if case.ok else 'MISS'} {case.rows:,} rows, {rate:,.0f} rows/s (floor {floor_rate:,.0f}; target ≥ {CSV_TARGET:,})"
         else:
-            verdict = f"{'PASS' if case.ok else 'MISS'} (< {PAGE_TARGET:g} s)"
+            verdict = f"{'PASS' if case.ok else 'MISS'} (< {case.target:g} s)"
             if case.rows is not None:
                 verdict += f" {case.rows} rows"
         kind = case.kind + ("*" if case.extra else "")

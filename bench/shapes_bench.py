@@ -27,10 +27,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 import reportgen  # noqa: E402
 import shapes  # noqa: E402
 from parsers import ParseError, parse_bytes  # noqa: E402
-from timing import best_of, report  # noqa: E402
+from timing import best_of  # noqa: E402
 
 TABLES = ("proactive", "requests", "appeals")
-HTML_TARGET = 0.03
 
 
 def cells(report_part: dict, table: str) -> dict[str, object]:
@@ -85,7 +84,10 @@ def html_ratio(pages: list[bytes]) -> str:
     page = max(pages, key=len)
     ours = best_of(lambda: parse_bytes(page, "page.html"), repeat=5)
     floor = best_of(lambda: trafilatura.extract(page, include_tables=True), repeat=5)
-    return report(f"html shapes, largest page ({len(page) // 1024} KB)", ours, floor, HTML_TARGET)
+    # A Word page of bare tables gives trafilatura little to do: this ratio is for reading only;
+    # the 0.03 target is html_bench.py's, on report pages as portals serve them.
+    return (f"html shapes, largest page ({len(page) // 1024} KB, no portal padding): ours {ours * 1000:.1f} ms,"
+            f" bare trafilatura {floor * 1000:.1f} ms, ratio {ours / floor:.2f}")
 
 
 def main() -> None:

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import signal
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 DEMO_DB = "nianbao-demo.db"
 DEMO_HOST = "127.0.0.1"
 DEMO_PORT = 8001
+PORTAL_PORT = 8765  # the sample portal's, kept from demo to demo (portal_port)
 
 # Politeness protects other people's servers; the sample portal is our own, on loopback, so
 # the crawl runs without delays (as the tests crawl it). robots.txt is still obeyed.
@@ -56,7 +59,7 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
     publish = sibling("archive.publish")
 
     ensure_port_free(host, port)  # before the crawl: a taken port should fail in a second, not after it
-    crawled = crawl_sample_portal(db, say=say)
+    crawled = crawl_sample_portal(db, say=say, avoid=port)
     stop_on_signals()
     say(f"crawled: {crawled.reports_found} reports ({crawled.reports_new} new, {crawled.reports_changed} changed), "
         f"run {crawled.run}; {db} holds {crawled.reports_in_archive} reports")
@@ -70,13 +73,14 @@ def demo(db: str | Path = DEMO_DB, *, host: str = DEMO_HOST, port: int = DEMO_PO
         pass
 
 
-def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCrawl:
-    """Serve the sample portal on a free loopback port for as long as the real crawl of it takes."""
+def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout, avoid: int | None = None) -> DemoCrawl:
+    """Serve the sample portal on loopback for as long as the real crawl of it takes (on the
+    port it had in this archive's last demo: see portal_port)."""
     from .runner import CrawlSetupError, crawl
     from .sampleportal.server import serve as serve_portal
     from .siblings import ArchiveError
 
-    with serve_portal("state1", port=0, host="127.0.0.1") as portal:
+    with serve_portal("state1", port=portal_port(db, avoid=avoid), host="127.0.0.1") as portal:
         say(f"sample portal (浑江区人民政府) served at {portal.url}/")
         say(f"crawling it into {db} …")
         try:
@@ -84,6 +88,36 @@ def crawl_sample_portal(db: str | Path, *, say: Say = say_to_stdout) -> DemoCraw
         except (CrawlSetupError, ArchiveError) as error:
             raise DemoError(f"{db}: {error}") from None
     return finished_crawl(db, portal.url, result.run)
+
+
+def portal_port(db: str | Path, *, avoid: int | None = None) -> int:
+    """The port the sample portal had in this archive's last demo, so that its documents have the
+    same URLs and a second demo is a re-crawl of the same documents, not of new ones; for a new
+    archive PORTAL_PORT; when that is taken (or is the one to ``avoid``), any free port."""
+    for port in (last_portal_port(db), PORTAL_PORT):
+        if port and port != avoid and port_is_free(DEMO_HOST, port):
+            return port
+    return 0
+
+
+def last_portal_port(db: str | Path) -> int | None:
+    if not Path(db).is_file():
+        return None
+    try:
+        with closing(sqlite3.connect(f"file:{quote(str(Path(db).resolve()))}?mode=ro", uri=True)) as conn:
+            row = conn.execute("SELECT url FROM crawl_runs WHERE url LIKE ? ORDER BY id DESC LIMIT 1",
+                               [f"http://{DEMO_HOST}:%"]).fetchone()
+    except sqlite3.Error:
+        return None
+    return urlsplit(row[0]).port if row else None
+
+
+def port_is_free(host: str, port: int) -> bool:
+    try:
+        ensure_port_free(host, port)
+    except DemoError:
+        return False
+    return True
 
 
 def finished_crawl(db: str | Path, portal_url: str, run: int) -> DemoCrawl:
@@ -132,20 +166,13 @@ def announce_when_listening(host: str, port: int, message: str, say: Say, timeou
 
 
 def ensure_port_free(host: str, port: int) -> None:
-    """Bind the address once, as the server will, so that a taken port is named before any work."""
+    from .siblings import sibling
+
+    publish = sibling("archive.publish")
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                             flags=socket.AI_PASSIVE)[0]
-    except socket.gaierror as error:
-        raise DemoError(f"cannot serve on {host}: {error.strerror} (give an address with --host)") from None
-    try:
-        with socket.socket(family, kind, proto) as probe:
-            # As uvicorn binds: a port left in TIME_WAIT by the previous demo is free.
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            probe.bind(address)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise DemoError(f"cannot serve on {host}:{port}: {reason} (choose another with --port)") from None
+        publish.ensure_port_free(host, port)
+    except publish.PublishError as error:
+        raise DemoError(str(error)) from None
 
 
 def browser_url(host: str, port: int) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .clusters import clusters
 from .document import Cell, Table
 from .numbers import is_value_like
 
@@ -147,14 +148,7 @@ def _label_edge(columns: list[float]) -> float:
 
 
 def _clusters(values: Iterable[float]) -> list[float]:
-    centres = sorted(values)
-    clusters: list[list[float]] = []
-    for centre in centres:
-        if clusters and centre - clusters[-1][-1] <= _COLUMN_TOLERANCE:
-            clusters[-1].append(centre)
-        else:
-            clusters.append([centre])
-    return [sum(cluster) / len(cluster) for cluster in clusters]
+    return clusters(values, _COLUMN_TOLERANCE)
 
 
 def _table(region: list[list[Phrase]]) -> FoundTable | None:

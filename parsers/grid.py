@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .clusters import clusters
+
 # A horizontal rule is longer than any stroke of a character: a share of the page's width.
 _RULE_SHARE_OF_WIDTH = 1 / 25
 _MIN_TABLE_ROWS = 2
@@ -191,13 +193,7 @@ def _band_verticals(rules: _Rules, x0: int, x1: int, top: int, bottom: int) -> l
 
 
 def _clustered(positions: list[int], tolerance: int = 6) -> list[int]:
-    groups: list[list[int]] = []
-    for position in positions:
-        if groups and position - groups[-1][-1] <= tolerance:
-            groups[-1].append(position)
-        else:
-            groups.append([position])
-    return [round(sum(group) / len(group)) for group in groups]
+    return [round(position) for position in clusters(positions, tolerance)]
 
 
 def _cells(rules: _Rules, verticals: list[list[int]], xs: list[int], ys: list[int]) -> list[GridCell]:

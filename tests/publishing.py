@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import copy
 import socket
-from collections.abc import Iterable
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,3 +125,41 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER_START_S = 60
+
+
+def wait_until_answering(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"nianbao serve exited with {server.returncode}: {log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nianbao serve did not answer {url} within {SERVER_START_S} s: {log.read_text()}")
+
+
+@contextmanager
+def served(path: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`nianbao serve` on the archive, as a user starts it: its URL (ending in a slash) and process."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = path.with_suffix(f".serve-{port}.log")
+    with log.open("w") as output:
+        server = subprocess.Popen([sys.executable, "-m", "nianbao", "serve", "--db", str(path), "--port", str(port),
+                                   *options], cwd=ROOT, stdout=output, stderr=output)
+    try:
+        wait_until_answering(url, server, log)
+        yield url, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

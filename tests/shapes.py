@@ -159,16 +159,25 @@ def render_cell_lines(spec: ReportSpec, rng: random.Random) -> tuple[str, bytes]
     """One text node a line, as crawlers that walk the DOM save a page: labels broken over lines,
     now and then a number's digits over two lines, identical neighbouring cells printed once."""
     lines = dump_header(spec)
+    for text, labels, values, table in dump_parts(spec):
+        if text is not None:
+            lines.append(text)
+            continue
+        for cell in labels:
+            lines.extend(broken_label(cell.text, rng))
+        lines.extend(value_lines([blank_marked(c.text) for c in values], table, rng))
+    return f"r{spec.seed:04d}-cell_lines.txt", ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def dump_parts(spec: ReportSpec) -> Iterator[tuple[str | None, list[Cell], list[Cell], str]]:
+    """The document in reading order for a text dump: (paragraph, [], [], "") or (None, a row's
+    label cells, its value cells, its table)."""
     for block in rg.document_blocks(spec):
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            yield block.text, [], [], ""
             continue
         for row in block.rows:
-            labels, values = row_cells(row)
-            for cell in labels:
-                lines.extend(broken_label(cell.text, rng))
-            lines.extend(value_lines([blank_marked(c.text) for c in values], table_of(block), rng))
-    return f"r{spec.seed:04d}-cell_lines.txt", ("\n".join(lines) + "\n").encode("utf-8")
+            yield None, *row_cells(row), table_of(block)
 
 
 def blank_marked(text: str) -> str:
@@ -244,14 +253,12 @@ def render_run_together(spec: ReportSpec, rng: random.Random) -> tuple[str, byte
     """A page dump whose body is one line: prose, labels and every row's values with nothing
     between them (`一、本年新收政府信息公开申请数量21710000218`), spaces only beside label text."""
     pieces: list[str] = []
-    for block in rg.document_blocks(spec):
-        if isinstance(block, Paragraph):
-            pieces.append(block.text)
+    for text, labels, values, _ in dump_parts(spec):
+        if text is not None:
+            pieces.append(text)
             continue
-        for row in block.rows:
-            labels, values = row_cells(row)
-            pieces.extend(_spaced(cell.text.replace("\n", ""), rng) for cell in labels)
-            pieces.append("".join(cell.text for cell in values))
+        pieces.extend(_spaced(cell.text.replace("\n", ""), rng) for cell in labels)
+        pieces.append("".join(cell.text for cell in values))
     head = [*dump_header(spec)[:-1], "=" * 20 + " 正文 " + "=" * 20]
     body = "当前位置： 首页政务公开政府信息公开政府信息公开年报 " + "".join(pieces) + " 附件下载"
     return f"r{spec.seed:04d}-run_together.page.txt", ("\n".join([*head, body]) + "\n").encode("utf-8")

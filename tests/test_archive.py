@@ -59,12 +59,23 @@ def test_identical_bytes_add_capture_not_blob(archive, run, fetch, parsed):
     assert count(archive, "blobs") == 1
 
 
-def test_blob_keeps_bytes_compressed_under_their_sha256(archive, run, fetch):
+def test_blob_keeps_bytes_compressed_under_their_sha256_in_the_raw_store(archive, run, fetch):
     body = "政府信息公开工作年度报告".encode() * 100
     archive.store(run, fetch("http://portal.example/a.html", body), None)
     blob = rows(archive, "SELECT * FROM blobs")[0]
-    assert zlib.decompress(blob["content"]) == body
+    with sqlite3.connect(Path(archive.path).with_name("archive.raw.db")) as raw:
+        stored = raw.execute("SELECT content FROM raw WHERE sha256 = ?", [blob["sha256"]]).fetchone()[0]
+    assert zlib.decompress(stored) == body
     assert archive.blob(blob["sha256"]) == body and blob["size"] == len(body)
+
+
+def test_archive_file_keeps_only_the_reference_to_the_bytes(archive, run, fetch):
+    body = b"%PDF-1.4 " + os.urandom(4096)
+    archive.store(run, fetch("http://portal.example/a.pdf", body), None)
+    archive.close()
+    with Archive(archive.path, readonly=True) as reopened:
+        assert list(rows(reopened, "SELECT * FROM blobs")[0]) == ["sha256", "size", "compression"]
+    assert body[9:200] not in Path(archive.path).read_bytes()
 
 
 def test_304_records_not_modified_capture(archive, run, fetch, parsed):
@@ -372,6 +383,10 @@ def test_kill_9_mid_store_leaves_valid_archive(tmp_path, parsed):
             assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert conn.execute("SELECT count(*) FROM captures c LEFT JOIN blobs b "
                                 "ON b.sha256 = c.sha256 WHERE b.sha256 IS NULL").fetchone() == (0,)
+            # The bytes are committed before the rows that name them: every reference has its bytes.
+            conn.execute("ATTACH ? AS raw", [str(db.with_name("killed.raw.db"))])
+            assert conn.execute("SELECT count(*) FROM blobs b LEFT JOIN raw.raw r "
+                                "ON r.sha256 = b.sha256 WHERE r.sha256 IS NULL").fetchone() == (0,)
             assert conn.execute("""SELECT count(*) FROM report_versions v WHERE NOT EXISTS
                                    (SELECT 1 FROM request_counts f WHERE f.report_id = v.report_id
                                     AND f.version = v.version)""").fetchone() == (0,)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
+import re
 import sqlite3
 
 import pytest
 
-from archive.publish import PublishError, datasette, metadata
+from archive.downloads import csv_path, whole_table_query
+from archive.publish import SETTINGS, PublishError, datasette, metadata
 from tests import publishing
 
 EMPTY = "year=&level=&province=&rule=&report_id=&agency=&q="
@@ -208,21 +211,96 @@ def test_report_summary_holds_the_current_versions_figures(ds):
 
 # The dashboard and the front page
 
-def test_dashboard_has_the_three_charts(ds):
-    page = get(ds, "/-/dashboards/nianbao").text
-    for title in ("各年度新收申请", "办理结果构成", "复议、诉讼纠错率"):
-        assert title in page
+DASHBOARD = metadata()["plugins"]["datasette-dashboards"]["nianbao"]
 
 
-def test_dashboard_chart_queries_answer(ds):
-    charts = metadata()["plugins"]["datasette-dashboards"]["nianbao"]["charts"]
-    per_year = charts["applications-per-year"]["query"].replace(" [[ AND province = :province ]] [[ AND level = :level ]]", "")
-    assert rows(ds, "/archive.json?" + _query(per_year)) == [{"年度": 2021, "新收申请": 22}, {"年度": 2022, "新收申请": 34}]
+def chart(ds, slug: str, **options: str) -> list[dict]:
+    """A dashboard chart's rows, as its page asks for them with the filters ``options``."""
+    from urllib.parse import urlencode
+
+    from datasette_dashboards import replace_opts_in_query
+
+    sql = replace_opts_in_query(DASHBOARD["charts"][slug]["query"], options)
+    return rows(ds, "/archive.json?" + urlencode({"sql": sql, **options}))
+
+
+def test_dashboard_opens_on_county_governments_only(ds):
+    response = asyncio.run(ds.client.get("/-/dashboards/nianbao"))
+    assert response.status_code == 302
+    assert response.headers["location"].endswith("?level=%E5%8E%BF%E7%BA%A7%E6%94%BF%E5%BA%9C")  # 县级政府
+
+
+def test_dashboard_totals_are_of_the_chosen_level(ds):
+    assert chart(ds, "reports-count", level="县级政府") == [{"reports": "县级政府 4 份"}]
+    assert chart(ds, "applications-count", level="部门") == [{"applications": "5 件，来自 1 份报告"}]
+
+
+def test_dashboard_totals_refuse_to_add_levels_together(ds):
+    assert chart(ds, "reports-count", level="") == [{"reports": "选择一个层级 · choose a level"}]
+
+
+def test_reports_per_year_are_stacked_by_level_never_summed(ds):
+    assert chart(ds, "reports-per-year", level="") == [
+        {"年度": 2021, "层级": "县级政府", "报告数": 2}, {"年度": 2022, "层级": "乡镇街道", "报告数": 1},
+        {"年度": 2022, "层级": "县级政府", "报告数": 2}, {"年度": 2022, "层级": "部门", "报告数": 1}]
+
+
+def test_rates_of_fewer_than_the_minimum_cases_are_not_shown(ds):
+    # 浑江区人民政府: 4 reviews in 2021 and 5 in 2022, too few for a rate.
+    assert chart(ds, "correction-rates", level="县级政府") == []
+
+
+def test_applications_per_report_need_enough_reports(ds):
+    assert chart(ds, "applications-per-report", level="县级政府") == []
+
+
+COUNTIES = [("220602", "浑江区"), ("220605", "江源区"), ("220621", "抚松县"), ("220622", "靖宇县"),
+            ("220623", "长白朝鲜族自治县"), ("220681", "临江市")]
+
+
+@pytest.fixture(scope="module")
+def five_counties(tmp_path_factory, shared):
+    """Five county governments of 白山市 with 2022 reports (3 reviews each, 1 corrected), and a
+    sixth county in the registry with none."""
+    from archive import Archive
+
+    seed = publishing.parse_file(shared / publishing.SEED_2021).to_json()
+    path = tmp_path_factory.mktemp("counties") / "archive.db"
+    regions = [{"province": "吉林省", "city": "白山市", "county": county, "adcode": code} for code, county in COUNTIES]
+    publishing.store_reports(path, [
+        (f"http://{code}.example/2022.html",
+         publishing.rewrite(seed, f"{region['county']}人民政府", 2022,
+                            publishing.Figures(new=10 * number, granted=10 * number, review=(1, 3))), region)
+        for number, (region, (code, _)) in enumerate(zip(regions[:5], COUNTIES), 1)])
+    with Archive(path) as archive:
+        archive.import_sources([region | {"level": "县级", "name": f"{region['county']}人民政府",
+                                          "portal_url": f"http://{region['adcode']}.example/", "access_method": None}
+                                for region in regions])
+    return datasette(path)
+
+
+def test_rate_with_enough_cases_is_shown_with_its_n(five_counties):
+    assert chart(five_counties, "correction-rates", level="县级政府") == [
+        {"年度": 2022, "层级": "县级政府", "类别": "行政复议", "纠错率": 0.3333, "纠正": 5, "n": 15}]
+
+
+def test_applications_per_report_are_a_mean_with_its_n(five_counties):
+    assert chart(five_counties, "applications-per-report", level="县级政府") == [
+        {"年度": 2022, "层级": "县级政府", "每份报告新收申请": 30.0, "n": 5}]
+
+
+def test_coverage_counts_counties_with_a_report_against_the_registry(five_counties):
+    assert chart(five_counties, "coverage", level="县级政府") == [
+        {"年度": 2022, "有报告的区县": 5, "登记的区县": 6, "覆盖率": 0.8333}]
 
 
 def _query(sql: str) -> str:
     from urllib.parse import urlencode
     return urlencode({"sql": sql})
+
+
+def test_home_page_lists_only_the_archive(ds):
+    assert "_memory" not in get(ds, "/").text
 
 
 def test_front_page_links_to_the_dashboard(ds):
@@ -231,8 +309,8 @@ def test_front_page_links_to_the_dashboard(ds):
 
 # Serving read-only
 
-def test_served_archive_refuses_writes(ds):
-    response = asyncio.run(ds.client.get("/archive.json?" + _query("DELETE FROM reports")))
+def test_served_archive_refuses_writes_even_with_sql_on(ds, archive_path):
+    response = asyncio.run(datasette(archive_path, sql=True).client.get("/archive.json?" + _query("DELETE FROM reports")))
     assert response.status_code == 400
     assert rows(ds, "/archive/reports.json?_size=100") != []
 
@@ -310,25 +388,57 @@ def test_pages_link_the_stylesheet_that_folds_column_descriptions(ds):
     assert "dl.column-descriptions" in get(ds, "/-/nianbao.css").text
 
 
-def _scope_seen_by_datasette(path: str, query: bytes) -> bytes:
-    from archive.plugin import asgi_wrapper
+def csv_link(ds, page: str) -> str:
+    """The href of the page's own "CSV" link."""
+    return html.unescape(re.search(r'<a href="([^"]+)">CSV</a>', get(ds, page).text).group(1))
 
-    seen = []
 
-    async def app(scope, receive, send):
-        seen.append(scope["query_string"])
+def csv_rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.text)))
 
-    asyncio.run(asgi_wrapper()(app)({"type": "http", "path": path, "query_string": query}, None, None))
-    return seen[0]
+
+def test_table_csv_link_gives_every_row_not_one_page(ds, archive_path):
+    cells = sqlite3.connect(archive_path).execute("SELECT count(*) FROM request_counts").fetchone()[0]
+    assert cells > SETTINGS["max_returned_rows"]
+    assert len(csv_rows(get(ds, csv_link(ds, "/archive/request_counts")))) == cells
+
+
+def test_table_csv_link_downloads_a_file_named_after_the_table(ds):
+    response = get(ds, csv_link(ds, "/archive/report_summary?province=吉林省"))
+    assert response.headers["content-disposition"] == 'attachment; filename="report_summary.csv"'
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert {row["province"] for row in csv_rows(response)} == {"吉林省"}
+
+
+@pytest.fixture(scope="module")
+def two_row_pages(archive_path):
+    return datasette(archive_path, settings={"max_returned_rows": 2})
+
+
+def test_canned_query_csv_link_gives_every_row_not_one_page(two_row_pages):
+    page = f"/archive/version_history?{EMPTY}".replace("report_id=", "report_id=2")
+    assert len(rows(two_row_pages, page.replace("version_history?", "version_history.json?"))) == 2
+    response = get(two_row_pages, csv_link(two_row_pages, page))
+    assert [row["版本"] for row in csv_rows(response)] == ["1", "2", "2", "2", "2", "2", "2"]
+    assert response.headers["content-disposition"] == 'attachment; filename="version_history.csv"'
+
+
+def test_canned_query_csv_reads_its_parameters(ds):
+    response = get(ds, f"/archive/search_words.csv?{EMPTY}".replace("q=", "q=复议"))
+    assert [row["机关"] for row in csv_rows(response)] == ["白山市浑江区教育局"]
+
+
+def test_csv_asked_as_one_page_stays_one_page(ds):
+    assert len(csv_rows(get(ds, "/archive/reports.csv?_stream=off&_size=2"))) == 2
 
 
 def test_streamed_csv_asks_for_pages_of_the_largest_size():
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on") == b"_stream=on&_size=max"
+    assert whole_table_query(b"_stream=on") == b"_stream=on&_size=max&_dl=on"
+    assert whole_table_query(b"") == b"_stream=on&_size=max&_dl=on"
 
 
 def test_csv_page_keeps_the_size_asked_for():
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"_stream=on&_size=2") == b"_stream=on&_size=2"
-    assert _scope_seen_by_datasette("/archive/report_summary.csv", b"") == b""
+    assert whole_table_query(b"_size=2&_stream=on&_dl=on") == b"_size=2&_dl=on&_stream=on"
 
 
 # Another database in the same Datasette (the plugin is installed for every one)
@@ -358,5 +468,70 @@ def test_another_databases_pages_do_not_get_the_stylesheet(beside):
     assert 'href="/-/nianbao.css"' not in get(beside, "/other/notes").text
 
 
-def test_another_databases_csv_keeps_datasettes_page_size():
-    assert _scope_seen_by_datasette("/other/notes.csv", b"_stream=on") == b"_stream=on"
+def test_another_databases_csv_keeps_datasettes_page_size(beside):
+    assert csv_path("/other/notes.csv") is None
+    assert "content-disposition" not in get(beside, "/other/notes.csv").headers
+
+
+def test_every_count_in_report_summary_is_headed_with_its_unit():
+    from archive.headings import SUMMARY_HEADINGS
+    from archive.totals import COLUMNS
+
+    counts = [column for column in COLUMNS if column != "disclosure_rate"]
+    assert [column for column in counts if not SUMMARY_HEADINGS[column].endswith(("（件）", "（个）"))] == []
+
+
+def test_table_pages_carry_the_chinese_headings(ds):
+    page = get(ds, "/archive/request_counts").text
+    assert 'src="/-/nianbao.js"' in page
+    assert '"row_label": "行"' in page
+
+
+def test_map_marks_registry_counties_without_a_report(five_counties):
+    page = get(five_counties, "/-/map?figure=coverage&year=2022&level=").text
+    assert 'class="county unreported" data-adcode="220681"' in page
+    assert 'data-adcode="220602" data-value="1" data-n="1"' in page
+
+
+def test_front_page_links_to_the_map(ds):
+    assert 'href="/-/map"' in get(ds, "/").text
+
+
+def test_canned_query_tab_is_titled_by_its_title_not_its_sql(ds):
+    page = get(ds, f"/archive/failing_checks?{EMPTY}").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1).strip()
+    assert title == metadata()["databases"]["archive"]["queries"]["failing_checks"]["title"]
+
+
+def test_table_csv_keeps_the_pages_filters_search_and_sort(ds):
+    query = "province=吉林省&_sort=requests_new"
+    expected = [str(row["id"]) for row in rows(ds, f"/archive/report_summary.json?{query}")]
+    assert [row["id"] for row in csv_rows(get(ds, f"/archive/report_summary.csv?{query}"))] == expected
+    found = csv_rows(get(ds, "/archive/reports.csv?_search=复议"))
+    assert [row["agency"] for row in found] == ["白山市浑江区教育局"]
+
+
+def test_pre_2019_report_page_lists_its_figures_without_an_official_form(tmp_path, shared):
+    seed = publishing.parse_file(shared / publishing.SEED_2021).to_json()
+    old = seed | {"template": "pre2019", "year": 2017, "proactive": {}, "appeals": {}, "checks": [], "consistent": None,
+                  "requests": {"new": 5, "received": {"total": 4}}}
+    path = publishing.store_reports(tmp_path / "archive.db", [("http://old.example/2017.html", old, publishing.BAISHAN)])
+    page = get(datasette(path), "/-/report/1").text
+    assert 'id="table-requests"' not in page
+    assert re.findall(r'<th>([^<]*)</th><td data-key="([^"]*)"[^>]*>([^<]*)</td>', page) == [
+        ("本年新收政府信息公开申请数量", "requests/new/", "5"), ("received · 总计", "requests/received/total", "4")]
+    assert "未找到表格" in page
+
+
+def test_county_outlines_come_from_the_package_for_every_county():
+    from archive.shapes import county_paths, view_box
+
+    paths = county_paths()
+    assert len(paths) > 2800 and paths["220602"].startswith("M") and paths["220602"].endswith("Z")
+    left, top, width, height = view_box()
+    x, y = map(float, paths["220602"][1:].split()[:2])   # 浑江区, in the north-east
+    assert left + width * 0.8 < x < left + width and top < y < top + height * 0.5
+
+
+def test_csv_asking_for_labels_where_there_are_none_is_the_same_file(ds):
+    assert get(ds, "/archive/report_summary.csv?_labels=on").text == get(ds, "/archive/report_summary.csv").text
