@@ -87,7 +87,7 @@ def main() -> None:
             totals["running"] += running
             totals["integrity_failed"] += not integrity
             totals["different"] += not equal
-            for leftover in args.dir.glob(f"{db.name}*"):  # the archive, its raw store, lock and logs
+            for leftover in args.dir.glob(f"{db.stem}.*"):  # the archive, its raw store, lock and logs
                 shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         each = (time.monotonic() - started) / args.times
     print(f"{args.times} crawls, {totals['killed']} killed with -9 before their end; after the next run: "
