@@ -45,18 +45,6 @@ def test_without_a_browser_the_challenged_site_is_blocked_and_says_why(tmp_path)
     assert "Traceback" not in result.stderr
 
 
-def test_a_challenge_the_browser_cannot_pass_leaves_the_site_blocked_after_one_visit(tmp_path):
-    site = faultsite.serve_blocked()
-    try:
-        result = nianbao_crawl(tmp_path / "a.db", site.url + "/")
-    finally:
-        site.stop()
-    db = sqlite_utils.Database(tmp_path / "a.db")
-    assert [row["status"] for row in db["crawl_sites"].rows] == ["blocked"]
-    assert ": blocked, blocked: HTTP 412 again with the cookie the browser's visit got" in result.stderr
-    assert site.paths.count("/") == 3  # asked, visited in the browser, asked again with its cookie
-
-
 def test_a_portal_the_registry_marks_browser_goes_through_the_browser_first(tmp_path):
     site = faultsite.serve_challenged()
     db = tmp_path / "a.db"
