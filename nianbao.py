@@ -216,12 +216,30 @@ def status(db: str, limit: int) -> None:
 
 @cli.command()
 @db_option
-@click.option("--table", required=True, help="A public table or view, e.g. report_summary or reports.")
+@click.option("--table", help="A public table or view, e.g. report_summary or reports.")
 @click.option("--csv", "csv_file", metavar="FILE", help="Write CSV (UTF-8) to FILE.")
 @click.option("--excel", is_flag=True, help="With --csv: a BOM and CRLF, so Excel on Chinese Windows reads it right.")
 @click.option("--xlsx", "xlsx_file", metavar="FILE", help="Write an Excel workbook to FILE.")
-def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
-    """Export one public table or view to CSV or xlsx."""
+@click.option("--warc", "warc_file", metavar="OUT.warc.gz",
+              help="Write the captures (response or revisit, and request records) to a WARC file, no --table.")
+@click.option("--run", type=click.IntRange(min=1), help="With --warc: only the captures of crawl run N.")
+@click.option("--url-prefix", metavar="P", help="With --warc: only the captures whose URL starts with P.")
+def export(db: str, table: str | None, csv_file: str | None, excel: bool, xlsx_file: str | None,
+           warc_file: str | None, run: int | None, url_prefix: str | None) -> None:
+    """Export one public table or view to CSV or xlsx, or the captures to WARC."""
+    if warc_file:
+        if table or csv_file or xlsx_file or excel:
+            raise click.UsageError("--warc writes the captures, not a table: leave out --table, --csv, --xlsx, --excel")
+        _export_warc(db, warc_file, run, url_prefix)
+        return
+    if run is not None or url_prefix is not None:
+        raise click.UsageError("--run and --url-prefix go with --warc")
+    if not table:
+        raise click.UsageError("give --table with --csv or --xlsx, or --warc")
+    _export_table(db, table, csv_file, excel, xlsx_file)
+
+
+def _export_table(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: str | None) -> None:
     export = package("archive.export")
 
     if bool(csv_file) == bool(xlsx_file):
@@ -241,6 +259,22 @@ def export(db: str, table: str, csv_file: str | None, excel: bool, xlsx_file: st
     if done.cut or done.cleaned:
         click.echo(f"warning: {done.cut} cells cut to Excel's {export.CELL_CHARS:,} characters, {done.cleaned} cleaned of "
                    "control characters Excel refuses; the CSV export keeps them whole", err=True)
+
+
+def _export_warc(db: str, out: str, run: int | None, url_prefix: str | None) -> None:
+    """Every selected capture into ``out``; one line per capture whose bytes are missing, and exit 1."""
+    warc = package("archive.warc")
+
+    with _archive(db, create=False) as archive:
+        try:
+            done = warc.export_warc(archive, out, selection=warc.Selection(run, url_prefix),
+                                    on_missing=lambda missing: click.echo(f"error: {_one_line(str(missing))}", err=True))
+        except warc.ExportError as error:
+            click.echo(f"error: {_one_line(str(error))}", err=True)
+            sys.exit(1)
+    click.echo(f"{done.responses} responses, {done.revisits} revisits, each with its request → {out}")
+    if done.missing:
+        sys.exit(1)
 
 
 @cli.command()
