@@ -265,10 +265,12 @@ def _export_warc(db: str, out: str, run: int | None, url_prefix: str | None) -> 
     """Every selected capture into ``out``; one line per capture whose bytes are missing, and exit 1."""
     warc = package("archive.warc")
 
+    def name(missing: object) -> None:
+        click.echo(f"error: {_one_line(str(missing))}", err=True)
+
     with _archive(db, create=False) as archive:
         try:
-            done = warc.export_warc(archive, out, selection=warc.Selection(run, url_prefix),
-                                    on_missing=lambda missing: click.echo(f"error: {_one_line(str(missing))}", err=True))
+            done = warc.export_warc(archive, out, selection=warc.Selection(run, url_prefix), on_missing=name)
         except warc.ExportError as error:
             click.echo(f"error: {_one_line(str(error))}", err=True)
             sys.exit(1)

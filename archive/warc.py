@@ -25,6 +25,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.timeutils import datetime_to_iso_date
 from warcio.utils import Digester
@@ -97,8 +98,11 @@ def export_warc(archive: Archive, out: str | os.PathLike, *, selection: Selectio
     """The selected captures of ``archive`` as a WARC file at ``out``: gzipped per record unless
     its name ends in ``.warc``. A capture whose bytes are missing is left out and passed to
     ``on_missing``; the file still holds every other one."""
-    for kept in (archive.path, archive.raw_path):
-        _refuse_to_overwrite(str(kept) if Path(kept).exists() else "", out)
+    for kept in (Path(archive.path), archive.raw_path):
+        if kept.exists():
+            _refuse_to_overwrite(str(kept), out)
+    if selection.run is not None and archive.run(selection.run) is None:
+        raise ExportError(f"{archive.path}: no crawl run {selection.run}")
     with _replacing(out, "xb") as file:
         writer = WARCWriter(file, gzip=not str(out).endswith(".warc"))
         writer.write_record(_warcinfo(writer, archive, Path(out).name, selection))
@@ -115,7 +119,7 @@ def _captures(archive: Archive, selection: Selection) -> Iterator[Capture]:
         yield from (Capture(*row) for row in batch)
 
 
-def _warcinfo(writer: WARCWriter, archive: Archive, filename: str, selection: Selection):
+def _warcinfo(writer: WARCWriter, archive: Archive, filename: str, selection: Selection) -> ArcWarcRecord:
     chosen = ", ".join(f"{name} {value}" for name, value in
                        (("run", selection.run), ("URL prefix", selection.url_prefix)) if value is not None)
     return writer.create_warcinfo_record(filename, {
@@ -185,7 +189,7 @@ class _Records:
         self._pair(capture, record)
         self.written.revisits += 1
 
-    def _pair(self, capture: Capture, record) -> None:
+    def _pair(self, capture: Capture, record: ArcWarcRecord) -> None:
         request = self.writer.create_warc_record(
             capture.url, "request", http_headers=_request_headers(capture),
             warc_headers_dict=self._warc_headers(capture, "request"))

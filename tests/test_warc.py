@@ -196,6 +196,12 @@ def test_a_capture_whose_bytes_are_missing_is_named_in_one_line_and_left_out(cra
     assert written == [c["url"] for c in captures(db) if c["sha256"] != lost["sha256"]]
 
 
+def test_a_run_the_archive_never_had_is_one_line_and_no_file(crawled, tmp_path):
+    result = export("--db", crawled.db, "--warc", tmp_path / "x.warc.gz", "--run", 99)
+    assert (result.exit_code, result.stderr) == (1, f"error: {crawled.db}: no crawl run 99\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_name_ending_in_warc_gets_an_uncompressed_file(crawled, tmp_path):
     records = exported(crawled, tmp_path / "plain.warc")
     assert (tmp_path / "plain.warc").read_bytes().startswith(b"WARC/1.0\r\n")
@@ -224,8 +230,10 @@ def test_export_refuses_to_write_over_the_archive_or_its_raw_store(crawled, kept
     assert (crawled.db.parent / kept).read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [["--warc", "a.warc.gz", "--table", "reports"], ["--table", "reports", "--csv", "a.csv",
-                                  "--run", "1"], ["--url-prefix", "http://x/"], ["--warc", "a.warc.gz", "--excel"]])
+@pytest.mark.parametrize("args", [
+    ["--warc", "a.warc.gz", "--table", "reports"], ["--warc", "a.warc.gz", "--excel"],
+    ["--table", "reports", "--csv", "a.csv", "--run", "1"], ["--url-prefix", "http://x/"],
+])
 def test_warc_options_and_table_options_do_not_mix(crawled, tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     result = export("--db", crawled.db, *args)
