@@ -84,10 +84,15 @@ def _status(pid: int) -> dict[str, int]:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """Children of every thread: the parse workers are started by the pool's threads, and
+    /proc lists a child under the thread that started it."""
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children
 
 
 def _is_worker(pid: int) -> bool:
