@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from .documents import ErrorPage, document_name, read_document
+from .documents import ErrorPage, Reading, document_name, read_document, read_for_archive
 from .identity import body_key, level
 from .reparse import reparse
 from .status import format_status, health, status, unhealthy_sites
@@ -25,7 +25,7 @@ _LAZY = {"ImportResult": "sources",
          "ArchiveBusy": "lock", "WriterLock": "lock",
          **{name: "store" for name in ("DEFAULT_PATH", "Archive", "ArchiveError", "Batch", "Fetched", "Stored")}}
 
-__all__ = ["ErrorPage", "body_key", "content_hash", "diff", "document_name", "format_status", "level",
+__all__ = ["ErrorPage", "Reading", "read_for_archive", "body_key", "content_hash", "diff", "document_name", "format_status", "level",
            "read_document", "reparse", "status", "health", "unhealthy_sites", *_LAZY]
 
 

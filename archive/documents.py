@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from .digest import Digest, digest_of
+from .raw import compressed
 from .siblings import ParseError, Report, detect_format, parse_bytes
 
 Parse = Callable[[bytes, str], Report]
@@ -44,6 +47,23 @@ def read_document(url: str, body: bytes, filename: str | None = None,
         raise  # the parse worker's memory bound: its pool names it
     except Exception as error:  # a parser bug
         return ParseError(f"internal parser error ({type(error).__name__}: {error})")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a crawl's parse worker makes of a fetched document: its report (or why there is
+    none), what the archive writes of that report, and the body as the raw store keeps it. All
+    of it is pure work, done in the worker so that the crawl process only writes."""
+    report: Report | ParseError
+    digest: Digest | None
+    packed: bytes
+
+
+def read_for_archive(url: str, body: bytes, filename: str | None = None) -> Reading:
+    """read_document, and the rest of what filing the document needs (run in a parse worker)."""
+    report = read_document(url, body, filename)
+    worked_out = digest_of(report) if isinstance(report, Report) else None
+    return Reading(report, worked_out, compressed(body))
 
 
 def _refuse_error_page(body: bytes, name: str) -> None:

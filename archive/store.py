@@ -21,12 +21,13 @@ import sqlite_utils
 
 from . import sources as registry
 from . import schedules, search, summary
+from .digest import Digest, digest_of
 from .raw import COMPRESSION, RawStore, compressed, raw_path
 from .facts import FACT_TABLES, fact_rows
 from .identity import body_key, level, region_of
 from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
-from .versions import content_hash, diff, same_report_elsewhere
+from .versions import diff, same_report_elsewhere
 
 # SQLite's limit on bound parameters is 32766 in current builds; stay far below it.
 _CHUNK = 500
@@ -52,6 +53,7 @@ class Fetched:
     referer: str | None = None
     source_id: int | None = None
     region: dict | None = None  # from the source registry; beats the parsed region
+    sha256: str | None = None   # of the body, when the crawl took it already: each body is hashed once
 
 
 @dataclass
@@ -70,6 +72,7 @@ class _Origin:
     fetched_at: str
     region: dict | None
     source_id: int | None
+    digest: Digest             # its JSON, hashes and figures, made by the parse worker when there was one
 
 
 def now() -> str:
@@ -339,28 +342,33 @@ class Archive:
 
     # One fetch
 
-    def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None) -> Stored:
+    def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None, *,
+              worked_out: Digest | None = None, packed: bytes | None = None) -> Stored:
+        """File one fetch. ``worked_out`` and ``packed`` (the body compressed) are what the parse
+        worker made of it already (archive/documents.py), so that the writer only writes."""
         with self.transaction():
             before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
-            capture_id, sha256, document = self._capture(run, fetched, before)
-            report_id, report = (before or {}).get("report_id"), None
-            if isinstance(parsed, BaseException):
-                report_id = None
-            elif parsed is not None:
+            # Known before the capture is written unless a parse files a report: then it is
+            # updated once the report is filed (its version names the capture).
+            report_id = None if isinstance(parsed, BaseException) else (before or {}).get("report_id")
+            capture_id, sha256, document = self._capture(run, fetched, before, packed, report_id)
+            report = None
+            if isinstance(parsed, Report):
                 origin = _Origin(capture_id, fetched.url, fetched.fetched_at, fetched.region,
-                                 fetched.source_id)
+                                 fetched.source_id, worked_out or digest_of(parsed))
                 report_id, report = self._record(run, origin, parsed)
-            _update(self.db, "captures", capture_id, {"report_id": report_id, "report": report})
-            self._see_document(fetched, capture_id, sha256, report_id)
+                _update(self.db, "captures", capture_id, {"report_id": report_id, "report": report})
+            self._see_document(fetched, capture_id, sha256, report_id, before)
         return Stored(capture_id, document, report_id, report)
 
-    def _capture(self, run: int, fetched: Fetched, before: dict | None) -> tuple[int, str | None, str]:
+    def _capture(self, run: int, fetched: Fetched, before: dict | None, packed: bytes | None,
+                 report_id: int | None) -> tuple[int, str | None, str]:
         if fetched.status == 304:
             # Not modified: the bytes are the ones this URL last had.
             sha256, size = (before or {}).get("sha256"), None
             document = "not_modified"
         else:
-            sha256, size = self._blob(fetched.body), len(fetched.body)
+            sha256, size = self._blob(fetched, packed), len(fetched.body)
             document = "new" if before is None else (
                 "unchanged" if before.get("sha256") == sha256 else "changed")
         headers = fetched.headers or {}
@@ -370,19 +378,21 @@ class Archive:
                "content_type": headers.get("content-type"), "filename": fetched.filename,
                "sha256": sha256, "size": size, "not_modified": int(fetched.status == 304),
                "referer": fetched.referer, "site": fetched.site, "document": document,
-               "source_id": fetched.source_id,
+               "source_id": fetched.source_id, "report_id": report_id,
                "region": json.dumps(fetched.region, ensure_ascii=False) if fetched.region else None}
         return _insert(self.db, "captures", row), sha256, document
 
-    def _blob(self, body: bytes) -> str:
-        sha256 = hashlib.sha256(body).hexdigest()
+    def _blob(self, fetched: Fetched, packed: bytes | None) -> str:
+        body = fetched.body
+        sha256 = fetched.sha256 or hashlib.sha256(body).hexdigest()
         if self._one("SELECT 1 AS found FROM blobs WHERE sha256 = ?", [sha256]) is None:
-            self._raw_store(create=True).put([(sha256, len(body), COMPRESSION, compressed(body))])
+            content = compressed(body) if packed is None else packed
+            self._raw_store(create=True).put([(sha256, len(body), COMPRESSION, content)])
             _insert(self.db, "blobs", {"sha256": sha256, "size": len(body), "compression": COMPRESSION})
         return sha256
 
     def _see_document(self, fetched: Fetched, capture_id: int, sha256: str | None,
-                      report_id: int | None) -> None:
+                      report_id: int | None, before: dict | None) -> None:
         self.db.execute("""
             INSERT INTO documents (url, site, first_seen, last_seen, last_capture, sha256, report_id, gone)
             VALUES (?, ?, ?, ?, ?, ?, ?, 0)
@@ -392,8 +402,10 @@ class Archive:
             [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at, capture_id, sha256,
              report_id])
         # A source seen again brings its reports back (a re-parse sees nothing, so it does not).
-        self.db.execute("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
-                        "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
+        # A source that was not gone has no gone report: a report is gone only with all its sources.
+        if before is None or before["gone"]:
+            self.db.execute("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
+                            "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
 
     # Stored bytes, filed again (re-parse)
 
@@ -414,7 +426,7 @@ class Archive:
             capture = self._one("SELECT * FROM captures WHERE id = ?", [capture_id])
             region = json.loads(capture["region"]) if capture["region"] else None
             origin = _Origin(capture_id, capture["url"], capture["fetched_at"], region,
-                             capture["source_id"])
+                             capture["source_id"], digest_of(parsed))
             report_id, state = self._record(run, origin, parsed)
             self.db.execute("UPDATE documents SET report_id = ? WHERE url = ?", [report_id, capture["url"]])
         return report_id, state
@@ -426,7 +438,7 @@ class Archive:
         region = region_of(origin.region, asdict(parsed.region))
         key = body_key(parsed.agency, region)
         found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
-        digest = content_hash(parsed)
+        digest = origin.digest.content_hash
         if found is None:
             report_id = self._new_report(key, origin, parsed)
             self._add_version(run, report_id, 0, origin, parsed, digest, region, None)
@@ -471,10 +483,10 @@ class Archive:
             "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
             "content_hash": digest, "consistent": _flag(parsed.consistent),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text": summary.text(parsed), "parsed": json.dumps(parsed.to_json(), ensure_ascii=False)})
+            "text": origin.digest.text, "parsed": origin.digest.parsed_json})
         self._replace_facts(report_id, version, parsed, region, first=previous is None)
         _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
-        summary.follow(self.db, report_id, parsed, previous)
+        summary.follow(self.db, report_id, parsed, previous, origin.digest)
 
     def _replace_facts(self, report_id: int, version: int, parsed: Report, region: dict, first: bool) -> None:
         # The previous version's rows stay, marked as history. "+current" keeps SQLite on the

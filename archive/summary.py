@@ -8,40 +8,32 @@ its figures come from here.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 import sqlite_utils
 
 from . import search, totals
+from .digest import Digest, digest_of, failed_rules, text
 from .siblings import Report
-from .versions import SECTIONS
 
-
-def text(report: Report) -> str:
-    """The report's prose, section by section: what report_versions.text holds."""
-    sections = asdict(report.sections)
-    return "\n\n".join(sections[name] for name in SECTIONS if sections[name])
+__all__ = ["backfill", "failed_rules", "follow", "searchable", "text"]
 
 
 def searchable(report: Report) -> tuple[str | None, str | None, str]:
     return report.title, report.agency, text(report)
 
 
-def failed_rules(report: Report) -> list[str]:
-    return [check.rule for check in report.failed_checks()]
-
-
 _SET_FIGURES = ("UPDATE report_summary SET checks_failed = ?, failed_rules = ?, "
                 + ", ".join(f"{column} = ?" for column in totals.COLUMNS) + " WHERE id = ?")
 
 
-def follow(db: sqlite_utils.Database, report_id: int, report: Report, previous: Report | None) -> None:
-    """The summary figures and the search index now show ``report``, which replaced ``previous``."""
-    failed = failed_rules(report)
-    figures = totals.totals(report)
-    db.conn.execute(_SET_FIGURES, [len(failed) if report.checks else None,
-                                   "; ".join(failed) or None, *figures.values(), report_id])
-    search.index(db, report_id, searchable(report), searchable(previous) if previous else None)
+def follow(db: sqlite_utils.Database, report_id: int, report: Report, previous: Report | None,
+           worked_out: Digest | None = None) -> None:
+    """The summary figures and the search index now show ``report``, which replaced ``previous``;
+    ``worked_out`` is its digest when the parse worker made it (archive/digest.py)."""
+    done = worked_out or digest_of(report)
+    db.conn.execute(_SET_FIGURES, [*done.figures, report_id])
+    new = (report.title, report.agency, done.text)
+    search.index(db, report_id, new, searchable(previous) if previous else None)
 
 
 def backfill(db: sqlite_utils.Database) -> None:

@@ -23,8 +23,8 @@ from twisted.internet.task import LoopingCall
 
 from .items import CrawlError, SiteLedger
 from .siblings import (DEFAULT_PATH, Archive, Batch, ErrorPage, Fetched, Limits, NotAReport, ParseError,
-                       ParseMemory, ParseTimeout, Report, ScannedDocument, WorkerLost, WorkerPool, WriterLock,
-                       read_document)
+                       ParseMemory, ParseTimeout, Reading, ScannedDocument, WorkerLost, WorkerPool, WriterLock,
+                       read_for_archive)
 
 # Sent by the crawl's process (runner.InterruptibleProcess) on Ctrl-C or SIGTERM, and again
 # when the graceful stop takes too long.
@@ -130,23 +130,28 @@ class ArchivePipeline:
         await self._write(self._file, fetched, parsed)
 
     def _changed(self, fetched: Fetched) -> bool:
-        """Whether the body needs parsing: unchanged bytes were parsed when first captured."""
+        """Whether the body needs parsing: unchanged bytes were parsed when first captured. The
+        hash taken here is the body's one hash (the archive files it under it)."""
         if fetched.status != 200:
             return False
+        fetched.sha256 = hashlib.sha256(fetched.body).hexdigest()
         last = self.archive.last_capture(fetched.url)
-        return last is None or last.get("sha256") != hashlib.sha256(fetched.body).hexdigest()
+        return last is None or last.get("sha256") != fetched.sha256
 
-    async def _parse(self, fetched: Fetched) -> Report | ParseError:
+    async def _parse(self, fetched: Fetched) -> Reading | ParseError:
         assert self.pool is not None
         try:
-            return await asyncio.wrap_future(self.pool.submit(read_document, fetched.url, fetched.body,
+            return await asyncio.wrap_future(self.pool.submit(read_for_archive, fetched.url, fetched.body,
                                                               fetched.filename))
         except ParseError as error:  # a bound exceeded, or a worker that died twice
             return error
 
-    def _file(self, fetched: Fetched, parsed: Report | ParseError | None) -> None:
+    def _file(self, fetched: Fetched, reading: Reading | ParseError | None) -> None:
+        done = reading if isinstance(reading, Reading) else None
+        parsed = done.report if done else reading
         with self.batch.document():
-            stored = self.archive.store(self.run, fetched, parsed)
+            stored = self.archive.store(self.run, fetched, parsed, worked_out=done.digest if done else None,
+                                        packed=done.packed if done else None)
             self.pending.documents[fetched.site] += 1
             if stored.report_id is not None:  # also the report an unchanged document carries
                 self.pending.reports.setdefault(fetched.site, set()).add(stored.report_id)
