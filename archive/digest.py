@@ -1,8 +1,9 @@
 """What the archive writes of a report besides its tables, worked out once, where it was parsed.
 
 A crawl parses in worker processes, and its one writer thread shares the crawl process (and its
-GIL) with the downloads: the report's JSON, its content hash, its prose and its summary figures
-are pure functions of the parse, so the worker computes them and the writer only writes them.
+GIL) with the downloads: the report's JSON and prose (compressed), its content hash, its cells,
+checks and summary figures are pure functions of the parse, so the worker computes them and the
+writer only writes them.
 This module imports no SQLite code: parse workers load it.
 """
 
@@ -12,6 +13,8 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .compression import deflate
+from .facts import CellKey, cells, check_results
 from .siblings import Report
 from .totals import totals
 from .versions import SECTIONS, content_hash
@@ -19,10 +22,13 @@ from .versions import SECTIONS, content_hash
 
 @dataclass(frozen=True)
 class Digest:
-    """A report as report_versions and report_summary hold it."""
-    parsed_json: str                 # report_versions.parsed
-    content_hash: str                # report_versions.content_hash
+    """A report as versions, its cells and checks, and report_summary hold it."""
+    content_hash: str                # versions.content_hash
     text: str                        # report_versions.text: the prose, section by section
+    text_z: bytes                    # versions.text_z: the text compressed
+    parsed_z: bytes                  # versions.parsed_z: the parsed JSON compressed (archive/compression.py)
+    cells: dict[str, list[tuple[CellKey, Any]]]   # each cell table's (key, value)
+    checks: list[tuple[str, int | None, str]]     # check_results: (rule, ok, detail)
     figures: tuple[Any, ...]         # report_summary: checks_failed, failed_rules, then totals.COLUMNS
 
 
@@ -41,6 +47,10 @@ def figures(report: Report) -> tuple[Any, ...]:
     return (len(failed) if report.checks else None, "; ".join(failed) or None, *totals(report).values())
 
 
-def digest_of(report: Report) -> Digest:
-    return Digest(parsed_json=json.dumps(report.to_json(), ensure_ascii=False),
-                  content_hash=content_hash(report), text=text(report), figures=figures(report))
+def digest_of(report: Report, parsed_json: str | None = None) -> Digest:
+    """``parsed_json``: the report's JSON as another archive stored it, kept as it is."""
+    prose = text(report)
+    parsed_json = parsed_json or json.dumps(report.to_json(), ensure_ascii=False)
+    return Digest(content_hash=content_hash(report), text=prose, text_z=deflate(prose),
+                  parsed_z=deflate(parsed_json, prose), cells=cells(report),
+                  checks=check_results(report), figures=figures(report))

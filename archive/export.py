@@ -24,6 +24,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from . import compression
 from .schema import PUBLIC_TABLES
 
 Source = sqlite_utils.Database | str | os.PathLike
@@ -115,6 +116,7 @@ def _database(db: Source) -> Iterator[sqlite_utils.Database]:
         raise ExportError(f"{path}: no such archive")
     # Read-only: an export never changes the archive, even one a crawl is writing meanwhile.
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    compression.define(connection)
     try:
         yield sqlite_utils.Database(connection)
     except sqlite3.DatabaseError as error:

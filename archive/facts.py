@@ -1,7 +1,10 @@
-"""A report's tables as long rows, one per cell, with the printed Chinese labels.
+"""A report's tables as cells: each its key (row and column, with the printed Chinese labels)
+and its value; and its checks.
 
-Long rows let Datasette facet by row, column, year and region without knowing the layout of
-either official template.
+The archive keeps a cell as (report, version, key, value), the key a number standing for a row
+of ``cell_keys`` (archive/schema.py, m013); the views request_counts, proactive_counts and
+appeal_counts show them as long rows, which let Datasette facet by row, column, year and region
+without knowing the layout of either official template.
 """
 
 from __future__ import annotations
@@ -66,8 +69,12 @@ _PROACTIVE_2021 = {
     ("metric", "decisions"): "本年处理决定数量",
 }
 
-FACT_TABLES = ("request_counts", "proactive_counts", "appeal_counts", "checks")
-REGION_COLUMNS = ("province", "city", "county", "adcode")
+# Each view's cells live in a table of its own: (report_id, version, key, value), the key a
+# row of cell_keys that holds the row and column with their printed labels once for the archive.
+CELL_TABLES = {"request_counts": "request_cells", "proactive_counts": "proactive_cells",
+               "appeal_counts": "appeal_cells"}
+# A cell's place in the table: (row, row_label, column, column_label).
+CellKey = tuple[str, str, str, str]
 
 
 def _cells(table: dict) -> Iterator[tuple[str, str, object]]:
@@ -93,38 +100,46 @@ def _proactive_label(kind: str, key: str, item: str, template: str | None) -> st
     return labels.get(key, key)
 
 
-def request_rows(report: Report) -> list[dict]:
-    return [{"row": row, "row_label": REQUEST_ROWS.get(row, row), "column": column,
-             "column_label": REQUEST_COLUMNS.get(column, column), "value": _number(value)}
-            for row, column, value in _cells(report.requests)]
+def _request_key(row: str, column: str, _template: str | None = None) -> CellKey:
+    return row, REQUEST_ROWS.get(row, row), column, REQUEST_COLUMNS.get(column, column)
 
 
-def proactive_rows(report: Report) -> list[dict]:
-    template = report.template
-    return [{"item": item, "item_label": _proactive_label("item", item, item, template),
-             "metric": metric, "metric_label": _proactive_label("metric", metric, item, template),
-             "value": _number(value)}
-            for item, metric, value in _cells(report.proactive)]
+def _proactive_key(item: str, metric: str, template: str | None) -> CellKey:
+    return (item, _proactive_label("item", item, item, template),
+            metric, _proactive_label("metric", metric, item, template))
 
 
-def appeal_rows(report: Report) -> list[dict]:
-    return [{"group": group, "group_label": APPEAL_GROUPS.get(group, group), "result": result,
-             "result_label": APPEAL_RESULTS.get(result, result), "value": _number(value)}
-            for group, result, value in _cells(report.appeals)]
+def _appeal_key(group: str, result: str, _template: str | None = None) -> CellKey:
+    return group, APPEAL_GROUPS.get(group, group), result, APPEAL_RESULTS.get(result, result)
 
 
-def check_rows(report: Report) -> list[dict]:
-    return [{"rule": check.rule, "ok": None if check.ok is None else int(bool(check.ok)), "detail": check.detail}
+_KEYS = {"request_cells": ("requests", _request_key, REQUEST_ROWS, REQUEST_COLUMNS),
+         "proactive_cells": ("proactive", _proactive_key, PROACTIVE_ITEMS, PROACTIVE_METRICS),
+         "appeal_cells": ("appeals", _appeal_key, APPEAL_GROUPS, APPEAL_RESULTS)}
+
+
+def cells(report: Report) -> dict[str, list[tuple[CellKey, object]]]:
+    """Each cell table's cells of the report: its key and its value (None: not printed)."""
+    return {table: [(key_of(row, column, report.template), _number(value))
+                    for row, column, value in _cells(getattr(report, field))]
+            for table, (field, key_of, _rows, _columns) in _KEYS.items()}
+
+
+def known_keys() -> list[CellKey]:
+    """Every cell key of the two official formats, so an archive starts with them all."""
+    return list(dict.fromkeys(key_of(row, column, template)
+                              for _field, key_of, rows, columns in _KEYS.values()
+                              for template in ("2019", "2021") for row in rows for column in columns))
+
+
+def known_rules() -> list[str]:
+    """The rules parsers.checks applies to tables of the official formats."""
+    return ([f"requests.{rule}.{column}" for rule in ("balance", "results") for column in REQUEST_COLUMNS]
+            + [f"requests.row_total.{row}" for row in REQUEST_ROWS]
+            + [f"appeals.total.{group}" for group in APPEAL_GROUPS])
+
+
+def check_results(report: Report) -> list[tuple[str, int | None, str]]:
+    """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
+    return [(check.rule, None if check.ok is None else int(bool(check.ok)), check.detail)
             for check in report.checks]
-
-
-def fact_rows(report: Report, report_id: int, version: int, region: dict) -> dict[str, list[dict]]:
-    """Rows for each fact table, stamped with the report, version and (for cells) year and region."""
-    stamp = {"report_id": report_id, "version": version, "current": 1}
-    cell_stamp = stamp | {"year": report.year} | {key: region.get(key) for key in REGION_COLUMNS}
-    return {
-        "request_counts": [cell_stamp | row for row in request_rows(report)],
-        "proactive_counts": [cell_stamp | row for row in proactive_rows(report)],
-        "appeal_counts": [cell_stamp | row for row in appeal_rows(report)],
-        "checks": [stamp | row for row in check_rows(report)],
-    }

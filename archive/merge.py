@@ -23,7 +23,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .facts import FACT_TABLES
 from .schema import migrations
 
 if TYPE_CHECKING:
@@ -186,16 +185,10 @@ def _copy_new_reports(target: Archive, shard: Archive, reports: list[dict], vers
         numbers |= {(report["id"], version["version"]): n for n, version in enumerate(own, 1)}
         maps.reports[report["id"]] = target.insert_row("reports", _without_id(report) | _mapped_source(report, maps)
                                                        | {"version": len(own)})
-        target.insert_rows("report_versions", [_without_id(version) | {
+        target.copy_versions([_without_id(version) | {
             "report_id": maps.reports[report["id"]], "version": numbers[(report["id"], version["version"])],
             "capture": maps.captures[version["capture"]], "run": maps.runs.get(version["run"])} for version in own])
     ids = [report["id"] for report in reports]
-    for table in FACT_TABLES:
-        rows = [_without_id(row) | {"report_id": maps.reports[row["report_id"]],
-                                    "version": numbers[(row["report_id"], row["version"])]}
-                for row in _rows(shard, f"SELECT * FROM {table} WHERE report_id IN ({_marks(ids)}) ORDER BY id", ids)
-                if (row["report_id"], row["version"]) in numbers]
-        target.insert_rows(table, rows)
     for summary in _rows(shard, f"SELECT * FROM report_summary WHERE id IN ({_marks(ids)})", ids):
         target.follow_summary(maps.reports[summary["id"]], summary)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from . import downloads, headings, pages, serving, shapes
-from .schema import DATABASE
-from .search import FTS_TABLE, match_query
+from . import compression, downloads, headings, pages, search, serving, shapes
+from .schema import CELL_VIEWS, DATABASE
+from .search import FTS_TABLE
 
+_VIEWS_OF_REPORTS = (*CELL_VIEWS, "checks", "report_versions")
 STYLESHEET = Path(__file__).parent / "static" / "nianbao.css"
 STYLESHEET_URL = "/-/nianbao.css"
 SCRIPT = STYLESHEET.with_name("nianbao.js")
@@ -37,10 +39,9 @@ def prepare_connection(conn: sqlite3.Connection, database: str) -> None:
     if database != DATABASE:
         return
     serving.limit(conn)
-    if not _has_search_index(conn):
-        return
-    conn.create_function("escape_fts", 1, match_query, deterministic=True)
-    conn.create_function("chinese_fts", 1, match_query, deterministic=True)
+    compression.define(conn)
+    if _has_search_index(conn):
+        search.define(conn)
 
 
 def _has_search_index(conn: sqlite3.Connection) -> bool:
@@ -94,11 +95,25 @@ _REPORT_ROWS = {"reports": "title", "report_summary": "agency"}
 
 
 @hookimpl
-def render_cell(value: object, column: str, table: str | None, database: str, row) -> Markup | None:
-    if database != DATABASE or _REPORT_ROWS.get(table) != column or value is None:
+def render_cell(value: object, column: str, table: str | None, database: str, row, datasette) -> object:
+    if database != DATABASE or value is None:
+        return None
+    if column == "report_id" and table in _VIEWS_OF_REPORTS:
+        return _body_name(datasette, value)
+    if _REPORT_ROWS.get(table) != column:
         return None
     href = pages.REPORT_URL.format(row["id"])
     return Markup('<a class="report-link" href="{}" title="报告原表 · the report as printed">{}</a>').format(href, value)
+
+
+def _body_name(datasette, report_id: object) -> Callable[[], Awaitable[Markup]]:
+    # A view has no foreign keys for Datasette to label, so its report column is labelled here.
+    async def label() -> Markup:
+        found = (await datasette.get_database(DATABASE).execute(
+            "SELECT agency FROM reports WHERE id = ?", [report_id])).first()
+        href = datasette.urls.row(DATABASE, "reports", str(report_id))
+        return Markup('<a href="{}">{}</a>&nbsp;<em>{}</em>').format(href, found[0] if found else report_id, report_id)
+    return label
 
 
 @hookimpl

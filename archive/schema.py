@@ -6,12 +6,14 @@ A migration is never edited once released: a later change is a new function belo
 from __future__ import annotations
 
 import sqlite3
+import sys
 import uuid
 
-from sqlite_utils import Database
+from sqlite_utils import Database, hookimpl
 from sqlite_utils.migrations import Migrations
+from sqlite_utils.plugins import pm
 
-from . import search, totals
+from . import compression, facts, search, totals
 
 migrations = Migrations("nianbao")
 
@@ -26,6 +28,9 @@ PUBLIC_TABLES = (
     "proactive_counts", "appeal_counts", "checks", "sources", "crawl_runs", "crawl_sites",
     "crawl_errors", "captures", "documents",
 )
+# Where the views above keep their rows (m013): compact, keyed by numbers, not for reading.
+STORAGE_TABLES = ("versions", "cell_keys", "request_cells", "proactive_cells", "appeal_cells",
+                  "check_rules", "check_results")
 
 
 @migrations()
@@ -258,6 +263,10 @@ def _move_blobs(db: Database, raw) -> None:
 @migrations(transactional=False)
 def m011_raw_bytes_apart_compact(db: Database) -> None:
     # The pages the bytes held are free now: give them back, once (VACUUM cannot run in a transaction).
+    _compact(db)
+
+
+def _compact(db: Database) -> None:
     freelist = db.execute("PRAGMA freelist_count").fetchone()[0]
     if freelist > db.execute("PRAGMA page_count").fetchone()[0] // 4:
         db.execute("VACUUM")
@@ -294,6 +303,117 @@ def m012_site_status(db: Database) -> None:
                     ELSE 'ok' END AS health
         FROM ranked latest LEFT JOIN ranked previous ON previous.site = latest.site AND previous.n = 2
         WHERE latest.n = 1""")
+
+
+# Each long table of cells as a view: its rows keep (report, version, key, value), the region
+# and year come from the report, the row and column names and labels from cell_keys.
+CELL_VIEWS = {  # view: (cell table, name of its rows, name of its columns)
+    "request_counts": ("request_cells", "row", "column"),
+    "proactive_counts": ("proactive_cells", "item", "metric"),
+    "appeal_counts": ("appeal_cells", "group", "result"),
+}
+
+
+def _of(table: str, key: str, columns: dict[str, str]) -> str:
+    # Looked up column by column, not joined: a query reads only the columns it names, so a
+    # count or a report's rows never touch the look-up (SQLite keeps a LEFT JOIN for count(*)).
+    return ", ".join(f"(SELECT [{column}] FROM [{table}] WHERE id = {key}) AS [{name}]"
+                     for column, name in columns.items())
+
+
+_CURRENT = "c.version = (SELECT version FROM reports WHERE id = c.report_id) AS current"
+_OF_REPORT = f"{_CURRENT}, " + _of("reports", "c.report_id", {name: name for name in
+                                                              ("year", "province", "city", "county", "adcode")})
+_VERSION_COLUMNS = ("id, report_id, version, capture, run, created_at, parser_version, content_hash, "
+                    "consistent, changes")
+
+
+@migrations()
+def m013_lean_facts(db: Database) -> None:
+    # Labels, keys and regions once, not on every cell; eight indexes a table down to none but
+    # the key: the archive was about 105 KB a report, most of it in these rows (issue: the lean
+    # national archive).
+    compression.define(db.conn)
+    db.execute("""CREATE TABLE cell_keys (id INTEGER PRIMARY KEY, [row] TEXT NOT NULL,
+        row_label TEXT NOT NULL, [column] TEXT NOT NULL, column_label TEXT NOT NULL,
+        UNIQUE ([row], row_label, [column], column_label))""")
+    db.conn.executemany("INSERT INTO cell_keys ([row], row_label, [column], column_label) VALUES (?, ?, ?, ?)",
+                        facts.known_keys())
+    for view, (table, rows, columns) in CELL_VIEWS.items():
+        _lean_cells(db, view, table, rows, columns)
+    _lean_checks(db)
+    _lean_versions(db)
+    db.execute(f"DROP TABLE [{search.FTS_TABLE}]")
+    db.execute(search.CREATE_FTS)
+    _reindex(db)
+
+
+def _lean_cells(db: Database, view: str, table: str, rows: str, columns: str) -> None:
+    db.execute(f"""CREATE TABLE [{table}] (report_id INTEGER NOT NULL REFERENCES reports(id),
+        version INTEGER NOT NULL, key INTEGER NOT NULL REFERENCES cell_keys(id), value NUMERIC,
+        PRIMARY KEY (report_id, version, key)) WITHOUT ROWID""")
+    names = f"[{rows}], [{rows}_label], [{columns}], [{columns}_label]"
+    db.execute(f"INSERT OR IGNORE INTO cell_keys ([row], row_label, [column], column_label) "
+               f"SELECT DISTINCT {names} FROM [{view}]")
+    db.execute(f"""INSERT INTO [{table}] SELECT f.report_id, f.version, k.id, f.value FROM [{view}] f
+        JOIN cell_keys k ON k.[row] = f.[{rows}] AND k.row_label = f.[{rows}_label]
+        AND k.[column] = f.[{columns}] AND k.column_label = f.[{columns}_label] ORDER BY 1, 2, 3""")
+    db.execute(f"DROP TABLE [{view}]")
+    db.execute(f"""CREATE VIEW [{view}] AS SELECT c.report_id, c.version, {_OF_REPORT},
+        {_of("cell_keys", "c.key", {"row": rows, "row_label": f"{rows}_label", "column": columns,
+                                    "column_label": f"{columns}_label"})}, c.value FROM [{table}] c""")
+
+
+def _lean_checks(db: Database) -> None:
+    db.execute("CREATE TABLE check_rules (id INTEGER PRIMARY KEY, rule TEXT NOT NULL UNIQUE)")
+    db.execute("""CREATE TABLE check_results (report_id INTEGER NOT NULL REFERENCES reports(id),
+        version INTEGER NOT NULL, rule INTEGER NOT NULL REFERENCES check_rules(id), ok INTEGER,
+        detail TEXT, PRIMARY KEY (report_id, version, rule)) WITHOUT ROWID""")
+    # failing_checks and checks?ok=0: the few failing rows, by rule.
+    db.execute("CREATE INDEX check_results_failing ON check_results (rule) WHERE ok = 0")
+    db.conn.executemany("INSERT INTO check_rules (rule) VALUES (?)", [[rule] for rule in facts.known_rules()])
+    db.execute("INSERT OR IGNORE INTO check_rules (rule) SELECT DISTINCT rule FROM checks")
+    db.execute("""INSERT INTO check_results SELECT c.report_id, c.version, k.id, c.ok, c.detail
+        FROM checks c JOIN check_rules k ON k.rule = c.rule ORDER BY 1, 2, 3""")
+    db.execute("DROP TABLE checks")
+    db.execute(f"""CREATE VIEW checks AS SELECT c.report_id, c.version, {_CURRENT},
+        {_of("check_rules", "c.rule", {"rule": "rule"})}, c.ok, c.detail FROM check_results c""")
+
+
+def _lean_versions(db: Database) -> None:
+    db.execute("""CREATE TABLE versions (id INTEGER PRIMARY KEY, report_id INTEGER REFERENCES reports(id),
+        version INTEGER, capture INTEGER REFERENCES captures(id), run INTEGER REFERENCES crawl_runs(id),
+        created_at TEXT, parser_version TEXT, content_hash TEXT, consistent INTEGER, changes TEXT,
+        text_z BLOB, parsed_z BLOB)""")
+    db.execute(f"INSERT INTO versions SELECT {_VERSION_COLUMNS}, deflate(text), deflate(parsed, text) "
+               "FROM report_versions ORDER BY id")
+    db.execute("DROP TABLE report_versions")
+    db.execute("CREATE UNIQUE INDEX versions_report_version ON versions (report_id, version)")
+    db.execute("CREATE INDEX versions_capture ON versions (capture)")
+    db.execute(f"""CREATE VIEW report_versions AS SELECT {_VERSION_COLUMNS},
+        inflate(text_z) AS text, inflate(parsed_z, text_z) AS parsed FROM versions""")
+
+
+def _reindex(db: Database) -> None:
+    current = db.execute("SELECT r.id, r.title, r.agency, v.text FROM reports r "
+                         "JOIN report_versions v ON v.report_id = r.id AND v.version = r.version")
+    for report_id, title, agency, text in current:
+        search.index(db, report_id, (title, agency, text), None)
+
+
+@migrations(transactional=False)
+def m014_lean_facts_compact(db: Database) -> None:
+    _compact(db)
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    # Any sqlite-utils Database of this process reads report_versions, as ours do.
+    compression.define(conn)
+
+
+if pm.get_plugin("nianbao") is None:
+    pm.register(sys.modules[__name__], name="nianbao")
 
 
 def migrate(db: Database) -> None:

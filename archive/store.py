@@ -20,10 +20,10 @@ from pathlib import Path
 import sqlite_utils
 
 from . import sources as registry
-from . import schedules, search, summary
+from . import compression, schedules, search, summary
 from .digest import Digest, digest_of
 from .raw import COMPRESSION, RawStore, compressed, raw_path
-from .facts import FACT_TABLES, fact_rows
+from .facts import CellKey
 from .identity import body_key, level, region_of
 from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
@@ -62,6 +62,19 @@ class Stored:
     document: str              # "new" | "changed" | "unchanged" | "not_modified"
     report_id: int | None
     report: str | None         # "new" | "changed" | "unchanged" | None
+
+
+@dataclass
+class _Keys:
+    """The ids of cell keys and check rules, as committed when the archive was opened."""
+    cells: dict[CellKey, int]
+    rules: dict[str, int]
+
+    @classmethod
+    def committed(cls, db: sqlite_utils.Database) -> _Keys:
+        cells = {tuple(row[1:]): row[0] for row in
+                 db.execute("SELECT id, [row], row_label, [column], column_label FROM cell_keys")}
+        return cls(cells, {rule: id for id, rule in db.execute("SELECT id, rule FROM check_rules")})
 
 
 @dataclass
@@ -148,6 +161,7 @@ class Archive:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"{path}: {error}") from None
+        self._keys = _Keys.committed(self.db) if not readonly else _Keys({}, {})
 
     def __enter__(self) -> Archive:
         return self
@@ -478,26 +492,40 @@ class Archive:
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
                      parsed: Report, digest: str, region: dict, previous: Report | None) -> None:
         version = previous_version + 1
-        _insert(self.db, "report_versions", {
+        _insert(self.db, "versions", {
             "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
             "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
             "content_hash": digest, "consistent": _flag(parsed.consistent),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text": origin.digest.text, "parsed": origin.digest.parsed_json})
-        self._replace_facts(report_id, version, parsed, region, first=previous is None)
+            "text_z": origin.digest.text_z, "parsed_z": origin.digest.parsed_z})
+        self._add_facts(report_id, version, origin.digest)
         _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
         summary.follow(self.db, report_id, parsed, previous, origin.digest)
 
-    def _replace_facts(self, report_id: int, version: int, parsed: Report, region: dict, first: bool) -> None:
-        # The previous version's rows stay, marked as history. "+current" keeps SQLite on the
-        # report's index: the index on current matches nearly every row and grew each update
-        # with the archive (35 ms at 160k rows, against 0.5 ms).
-        for table in FACT_TABLES if not first else ():
-            self.db.execute(f"UPDATE [{table}] SET current = 0 WHERE report_id = ? AND +current = 1",
-                            [report_id])
-        for table, rows in fact_rows(parsed, report_id, version, region).items():
-            if rows:
-                _insert_rows(self.db, table, rows)
+    def _add_facts(self, report_id: int, version: int, digest: Digest) -> None:
+        # A version's cells and checks; the earlier versions' stay, as history.
+        for table, found in digest.cells.items():
+            self.db.conn.executemany(f"INSERT INTO [{table}] VALUES (?, ?, ?, ?)",
+                                     [(report_id, version, self._cell_key(key), value) for key, value in found])
+        self.db.conn.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?)",
+                                 [(report_id, version, self._rule_key(rule), ok, detail)
+                                  for rule, ok, detail in digest.checks])
+
+    def _cell_key(self, key: CellKey) -> int:
+        # Keys outside the official formats are looked up each time: an id cached from an
+        # uncommitted insert could name another key after a rollback.
+        if key in self._keys.cells:
+            return self._keys.cells[key]
+        self.db.conn.execute("INSERT OR IGNORE INTO cell_keys ([row], row_label, [column], column_label) "
+                             "VALUES (?, ?, ?, ?)", key)
+        return self._one("SELECT id FROM cell_keys WHERE [row] = ? AND row_label = ? AND [column] = ? "
+                         "AND column_label = ?", list(key))["id"]
+
+    def _rule_key(self, rule: str) -> int:
+        if rule in self._keys.rules:
+            return self._keys.rules[rule]
+        self.db.conn.execute("INSERT OR IGNORE INTO check_rules (rule) VALUES (?)", [rule])
+        return self._one("SELECT id FROM check_rules WHERE rule = ?", [rule])["id"]
 
     def _note_source(self, report_id: int, origin: _Origin, parsed: Report, digest: str) -> None:
         self.note_source(report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id)
@@ -518,6 +546,15 @@ class Archive:
     def insert_rows(self, table: str, rows: list[dict]) -> None:
         if rows:
             _insert_rows(self.db, table, rows)
+
+    def copy_versions(self, versions: list[dict]) -> None:
+        """Versions of a report of another archive (rows of its report_versions, renumbered
+        here), with the cells and checks of what they parsed to."""
+        for version in versions:
+            digest = digest_of(Report.from_json(json.loads(version["parsed"])), version["parsed"])
+            row = {key: value for key, value in version.items() if key not in ("text", "parsed")}
+            _insert(self.db, "versions", row | {"text_z": digest.text_z, "parsed_z": digest.parsed_z})
+            self._add_facts(version["report_id"], version["version"], digest)
 
     def missing_blobs(self, hashes: list[str]) -> list[str]:
         """The hashes whose bytes this archive does not hold."""
@@ -630,6 +667,7 @@ def _check_path(path: Path, must_exist: bool) -> None:
 
 def _writable(path: str | os.PathLike) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
+    compression.define(db.conn)
     # A crawler and a reader (Datasette, status) may share the file: wait rather than fail.
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
@@ -640,7 +678,9 @@ def _writable(path: str | os.PathLike) -> sqlite_utils.Database:
 
 def _read_only(path: str | os.PathLike) -> sqlite_utils.Database:
     uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-    return sqlite_utils.Database(sqlite3.connect(uri, uri=True, check_same_thread=False))
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    compression.define(conn)
+    return sqlite_utils.Database(conn)
 
 
 # The tables exist (migrations made them), so the writes of every fetch go straight to SQL:

@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive import compression  # noqa: E402
 from archive.store import Archive, Fetched  # noqa: E402
 from crawler.middlewares import site_of  # noqa: E402
 from crawler.sources import import_sources  # noqa: E402
@@ -563,6 +564,7 @@ def summary(path: Path) -> dict:
     import sqlite3
 
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    compression.define(connection)  # report_versions shows its compressed text through it
     try:
         count = {table: connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
                  for table in ("reports", "report_versions", "request_counts", "proactive_counts",

@@ -387,8 +387,8 @@ def test_kill_9_mid_store_leaves_valid_archive(tmp_path, parsed):
             conn.execute("ATTACH ? AS raw", [str(db.with_name("killed.raw.db"))])
             assert conn.execute("SELECT count(*) FROM blobs b LEFT JOIN raw.raw r "
                                 "ON r.sha256 = b.sha256 WHERE r.sha256 IS NULL").fetchone() == (0,)
-            assert conn.execute("""SELECT count(*) FROM report_versions v WHERE NOT EXISTS
-                                   (SELECT 1 FROM request_counts f WHERE f.report_id = v.report_id
+            assert conn.execute("""SELECT count(*) FROM versions v WHERE NOT EXISTS
+                                   (SELECT 1 FROM request_cells f WHERE f.report_id = v.report_id
                                     AND f.version = v.version)""").fetchone() == (0,)
-            assert conn.execute("SELECT count(*) FROM report_versions").fetchone()[0] >= 3
+            assert conn.execute("SELECT count(*) FROM versions").fetchone()[0] >= 3
         conn.close()

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from archive import compression
 import archive.export as export
 from archive.export import CELL_CHARS, ExportError, export_csv, export_xlsx
 from archive.schema import PUBLIC_TABLES
@@ -35,6 +36,7 @@ def db(archive, run, fetch, parsed) -> Path:
 
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as connection:
+        compression.define(connection)  # report_versions shows its compressed text through it
         return connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
 
 

@@ -93,7 +93,7 @@ def test_migrated_archive_serves_every_original_document(crawled, tmp_path):
     stored = older_layout(old)
     ds = datasette(old)
     with sqlite3.connect(old) as conn:
-        versions = conn.execute("SELECT v.report_id, v.version, c.sha256 FROM report_versions v "
+        versions = conn.execute("SELECT v.report_id, v.version, c.sha256 FROM versions v "
                                 "JOIN captures c ON c.id = v.capture").fetchall()
     for report_id, version, sha256 in versions:
         assert bytes_of(ds, f"/-/report/{report_id}/original?version={version}") == (200, zlib.decompress(stored[sha256]))

@@ -1,4 +1,4 @@
-"""Chinese search terms: the text as character pairs, a query as the phrase of its pairs."""
+"""Chinese search terms: the text as character pairs, a query as all of its pairs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from archive.search import CREATE_FTS, match_query, pairs
+from archive.search import CREATE_FTS, holds_words, match_query, pairs
 
 
 def test_han_text_becomes_overlapping_pairs_and_its_last_character():
@@ -25,8 +25,8 @@ def test_two_character_query_is_one_pair():
     assert match_query("复议") == '"复议"'
 
 
-def test_longer_query_is_the_phrase_of_its_pairs():
-    assert match_query("行政复议") == '"行政 政复 复议"'
+def test_longer_query_asks_for_all_its_pairs():
+    assert match_query("行政复议") == '"行政" AND "政复" AND "复议"'
 
 
 def test_one_character_query_is_a_prefix():
@@ -66,3 +66,9 @@ def search(index, query: str) -> list[int]:
 ])
 def test_index_finds_words_of_any_length(index, query, found):
     assert search(index, query) == found
+
+
+def test_words_held_as_written_are_told_from_pairs_held_apart():
+    assert holds_words("本机关未发生行政复议案件", "行政复议")
+    assert not holds_words("行政事务中政复核，复议", "行政复议")
+    assert holds_words("复议与诉讼", "诉讼 复议")

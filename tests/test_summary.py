@@ -8,6 +8,8 @@ from archive import Archive
 from archive.schema import migrations
 from archive.search import match_query
 
+from .layouts import undo_lean_facts
+
 SEED = "seeds/003_a5add6b12b1138ca.txt"  # 兰西县兰河乡人民政府 2020
 
 
@@ -60,6 +62,7 @@ def test_older_archive_gets_summary_and_search_when_opened(tmp_path, fetch, pars
 
 def _undo_publishing(path) -> None:
     """The file as nianbao before m007 left it: report_summary a view, no search index."""
+    undo_lean_facts(path)
     db = sqlite_utils.Database(path)
     db["report_summary"].drop()
     db["reports_fts"].drop()
