@@ -28,7 +28,7 @@ DOWNLOAD_DELAY = 0.5
 # No random variation: Scrapy draws the jittered delay again each time a site's queue wakes up, so
 # a ±50% jitter spaces requests 1.22 times the delay on average (bench/farm_bench.py), and a
 # fixed delay is never shorter than the one asked for.
-DOWNLOAD_DELAY_JITTER = 0
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
