@@ -17,12 +17,18 @@ REMOTE_CONTROL_ENABLED = False
 
 # One or two requests at a time per site. With the asyncio reactor Scrapy does not enforce
 # CONCURRENT_REQUESTS_PER_DOMAIN on its own (field notes), so SiteConcurrencyMiddleware does.
+# In all, at least this many; a crawl of many sites raises it to CONCURRENT_REQUESTS_PER_DOMAIN
+# for each site (the portal spider does), so that no site waits on another's delay.
 CONCURRENT_REQUESTS = 16
-# Scrapy's default of 100 starts 100 tasks for each page's output; a page yields a few items.
-CONCURRENT_ITEMS = 16
+# Scrapy starts this many tasks for each page's output, whatever its size; a page yields one
+# document and a few requests (16 tasks a page cost a twentieth of the reactor thread).
+CONCURRENT_ITEMS = 4
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.5
-DOWNLOAD_DELAY_JITTER = 0.5
+# No random variation: Scrapy draws the jittered delay again each time a site's queue wakes up, so
+# a ±50% jitter spaces requests 1.22 times the delay on average (bench/farm_bench.py), and a
+# fixed delay is never shorter than the one asked for.
+DOWNLOAD_DELAY_JITTER = 0.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
