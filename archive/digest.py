@@ -15,6 +15,7 @@ from typing import Any
 
 from .compression import deflate
 from .facts import CellKey, cells, check_results
+from .search import document
 from .siblings import Report
 from .totals import totals
 from .versions import SECTIONS, content_hash
@@ -30,6 +31,7 @@ class Digest:
     cells: dict[str, list[tuple[CellKey, Any]]]   # each cell table's (key, value)
     checks: list[tuple[str, int | None, str]]     # check_results: (rule, ok, detail)
     figures: tuple[Any, ...]         # report_summary: checks_failed, failed_rules, then totals.COLUMNS
+    terms: tuple[str, str, str]      # reports_fts: title, agency and text as the index's terms
 
 
 def text(report: Report) -> str:
@@ -53,4 +55,5 @@ def digest_of(report: Report, parsed_json: str | None = None) -> Digest:
     parsed_json = parsed_json or json.dumps(report.to_json(), ensure_ascii=False)
     return Digest(content_hash=content_hash(report), text=prose, text_z=deflate(prose),
                   parsed_z=deflate(parsed_json, prose), cells=cells(report),
-                  checks=check_results(report), figures=figures(report))
+                  checks=check_results(report), figures=figures(report),
+                  terms=document(report.title, report.agency, prose))

@@ -398,7 +398,7 @@ def _reindex(db: Database) -> None:
     current = db.execute("SELECT r.id, r.title, r.agency, v.text FROM reports r "
                          "JOIN report_versions v ON v.report_id = r.id AND v.version = r.version")
     for report_id, title, agency, text in current:
-        search.index(db, report_id, (title, agency, text), None)
+        search.index(db, report_id, search.document(title, agency, text), None)
 
 
 @migrations(transactional=False)

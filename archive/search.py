@@ -15,9 +15,12 @@ reports that hold the words as written, and the canned search uses it.
 from __future__ import annotations
 
 import re
-import sqlite3
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # parse workers make a report's terms (archive/digest.py) and need no SQLite
+    import sqlite3
+
+    import sqlite_utils
 
 FTS_TABLE = "reports_fts"
 FTS_COLUMNS = ("title", "agency", "text")
@@ -82,14 +85,15 @@ def document(title: str | None, agency: str | None, text: str | None) -> tuple[s
 
 
 def index(db: sqlite_utils.Database, report_id: int, new: tuple, old: tuple | None) -> None:
-    """Make the index hold ``new`` (title, agency, text) for the report in place of ``old``.
+    """Make the index hold the terms ``new`` (``document()`` of title, agency, text) for the
+    report in place of ``old``.
 
     A contentless table forgets a row only when told exactly what it indexed for it, so ``old``
-    must be the values last passed as ``new`` for this report.
+    must be the terms last passed as ``new`` for this report.
     """
     columns = ", ".join(FTS_COLUMNS)
     if old is not None:
         db.conn.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, {columns}) "
-                        f"VALUES ('delete', ?, ?, ?, ?)", [report_id, *document(*old)])
+                        f"VALUES ('delete', ?, ?, ?, ?)", [report_id, *old])
     db.conn.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, {columns}) VALUES (?, ?, ?, ?)",
-                    [report_id, *document(*new)])
+                    [report_id, *new])

@@ -600,7 +600,7 @@ class Archive:
         _update(self.db, "report_summary", report_id, figures)
         current = self._one("SELECT r.title, r.agency, v.text FROM reports r JOIN report_versions v "
                             "ON v.report_id = r.id AND v.version = r.version WHERE r.id = ?", [report_id])
-        search.index(self.db, report_id, (current["title"], current["agency"], current["text"]), None)
+        search.index(self.db, report_id, search.document(current["title"], current["agency"], current["text"]), None)
 
     def note_source(self, report_id: int, url: str, format: str | None, first_seen: str,
                     digest: str | None, capture_id: int) -> None:

@@ -32,8 +32,7 @@ def follow(db: sqlite_utils.Database, report_id: int, report: Report, previous: 
     ``worked_out`` is its digest when the parse worker made it (archive/digest.py)."""
     done = worked_out or digest_of(report)
     db.conn.execute(_SET_FIGURES, [*done.figures, report_id])
-    new = (report.title, report.agency, done.text)
-    search.index(db, report_id, new, searchable(previous) if previous else None)
+    search.index(db, report_id, done.terms, search.document(*searchable(previous)) if previous else None)
 
 
 def backfill(db: sqlite_utils.Database) -> None:
