@@ -28,7 +28,7 @@ from archive import compression  # noqa: E402
 # The tables a reader sees, and what they are kept in.
 GROUPS = {
     "cells": ("request_cells", "proactive_cells", "appeal_cells", "cell_keys"),
-    "checks": ("check_results", "check_results_failing", "check_rules"),
+    "checks": ("check_results", "check_results_ok_rule", "check_rules"),
     "versions": ("versions", "versions_report_version", "versions_capture"),
     "search index": ("reports_fts_data", "reports_fts_idx", "reports_fts_docsize", "reports_fts_config"),
     "reports and summary": ("reports", "report_summary", "report_sources"),

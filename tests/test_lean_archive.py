@@ -91,7 +91,7 @@ def test_counting_cells_reads_neither_reports_nor_labels(filled):
 
 
 def test_failing_checks_come_from_their_own_index(filled):
-    assert "check_results_failing" in plan(filled.db, "SELECT * FROM checks WHERE ok = 0")
+    assert "check_results_ok_rule" in plan(filled.db, "SELECT * FROM checks WHERE ok = 0")
 
 
 def test_version_reads_back_the_text_and_json_it_was_given(filled, parsed):
