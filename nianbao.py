@@ -37,9 +37,11 @@ def package(name: str) -> ModuleType:
 
 
 def __getattr__(name: str) -> object:
-    # The Datasette plugin, loaded by its entry point only when Datasette asks for it.
+    # The Datasette and sqlite-utils plugins, loaded by their entry points only when asked for.
     if name == "datasette_plugin":
         return package("archive.plugin")
+    if name == "sqlite_utils_plugin":
+        return package("archive.sqlfunctions")
     raise AttributeError(name)
 
 

@@ -6,12 +6,10 @@ A migration is never edited once released: a later change is a new function belo
 from __future__ import annotations
 
 import sqlite3
-import sys
 import uuid
 
-from sqlite_utils import Database, hookimpl
+from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
-from sqlite_utils.plugins import pm
 
 from . import compression, facts, search, totals
 
@@ -405,16 +403,6 @@ def _reindex(db: Database) -> None:
 @migrations(transactional=False)
 def m014_lean_facts_compact(db: Database) -> None:
     _compact(db)
-
-
-@hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
-    # Any sqlite-utils Database of this process reads report_versions, as ours do.
-    compression.define(conn)
-
-
-if pm.get_plugin("nianbao") is None:
-    pm.register(sys.modules[__name__], name="nianbao")
 
 
 def migrate(db: Database) -> None:

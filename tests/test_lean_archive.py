@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -116,3 +119,12 @@ def test_search_query_tells_words_from_their_pairs_held_apart(archive, run, fetc
     held = asyncio.run(ds.client.get("/archive/search_words.json?q=复议&_shape=array")).json()
     assert [row["机关"] for row in found] == [parsed(f"seeds/{SEEDS[0]}").agency]
     assert len(held) == 2
+
+
+def test_sqlite_utils_command_line_reads_the_compressed_text(filled):
+    sql = "SELECT text FROM report_versions WHERE version = 2"
+    expected = [{"text": filled.db.execute(sql).fetchone()[0]}]
+    filled.close()
+    sqlite_utils_cli = Path(sys.executable).parent / "sqlite-utils"
+    answer = subprocess.run([sqlite_utils_cli, "query", filled.path, sql], capture_output=True, text=True, check=True)
+    assert json.loads(answer.stdout) == expected and "行政复议案件一件" in expected[0]["text"]
