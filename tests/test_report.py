@@ -50,3 +50,15 @@ def test_notice_about_reports_is_not_a_report():
     notice = "关于做好2023年度政府信息公开工作年度报告编制发布工作的通知\n一、总体情况\n二、主动公开\n三、收到和处理申请"
     with pytest.raises(NotAReport, match="notice"):
         parse(document_from_text(notice))
+
+
+def test_json_of_a_report_is_its_own_copy(parsed):
+    report = parsed("seeds/001_0fb663dc2de8e1ec.txt")
+    data = report.to_json()
+    data["requests"]["new"]["total"] = -1
+    data["checks"][0]["ok"] = None
+    data["region"]["province"] = "改"
+    assert report.requests["new"]["total"] != -1 and report.checks[0].ok is not None
+    assert report.region.province != "改"
+    assert list(data) == ["schema", "file", "format", "title", "agency", "year", "template", "published", "region",
+                          "sections", "proactive", "requests", "appeals", "checks", "consistent", "warnings"]
