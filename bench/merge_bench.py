@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from archive import compression  # noqa: E402
 from archive.merge import merge_files  # noqa: E402
 from bench.synthetic_archive import SEED, build  # noqa: E402
 
@@ -28,6 +29,7 @@ TABLES = ("blobs", "captures", "crawl_runs", "crawl_sites", "documents", "report
 
 def counts(path: Path) -> dict[str, int]:
     connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    compression.define(connection)  # report_versions shows its compressed text through it
     try:
         return {table: connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] for table in TABLES}
     finally:
@@ -39,6 +41,7 @@ def read_floor(shards: list[Path]) -> float:
     started = time.perf_counter()
     for shard in shards:
         connection = sqlite3.connect(f"file:{shard}?mode=ro", uri=True)
+        compression.define(connection)
         for table in TABLES:
             for _ in connection.execute(f"SELECT * FROM [{table}]"):
                 pass
