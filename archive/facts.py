@@ -69,10 +69,6 @@ _PROACTIVE_2021 = {
     ("metric", "decisions"): "本年处理决定数量",
 }
 
-# Each view's cells live in a table of its own: (report_id, version, key, value), the key a
-# row of cell_keys that holds the row and column with their printed labels once for the archive.
-CELL_TABLES = {"request_counts": "request_cells", "proactive_counts": "proactive_cells",
-               "appeal_counts": "appeal_cells"}
 # A cell's place in the table: (row, row_label, column, column_label).
 CellKey = tuple[str, str, str, str]
 
