@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
@@ -15,6 +17,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response, TextResponse
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from .failures import PERMANENT
@@ -82,7 +85,8 @@ class SiteConcurrencyMiddleware:
 
 
 class RetryBackoffMiddleware:
-    """A retried request waits NIANBAO_RETRY_BACKOFF seconds, doubled on every further retry."""
+    """A retried request waits NIANBAO_RETRY_BACKOFF seconds, doubled on every further retry, or
+    as long as the server's Retry-After asked if that is longer."""
 
     def __init__(self, base: float) -> None:
         self.base = base
@@ -93,8 +97,11 @@ class RetryBackoffMiddleware:
 
     async def process_request(self, request: Request) -> None:
         retries = request.meta.get("retry_times", 0)
-        if retries and self.base > 0:
-            await asyncio.sleep(self.base * 2 ** (retries - 1))
+        if retries:
+            # The wait the server asked for in its Retry-After, when longer.
+            wait = max(self.base * 2 ** (retries - 1), request.meta.get("retry_after", 0.0))
+            if wait > 0:
+                await asyncio.sleep(wait)
 
 
 class PermanentErrorRetryMiddleware(RetryMiddleware):
@@ -102,10 +109,36 @@ class PermanentErrorRetryMiddleware(RetryMiddleware):
     a port that refuses connections. Each of those requests is tried once (a region of dead
     portals is then a few seconds, not minutes of back-off)."""
 
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.longest_wait = settings.getfloat("NIANBAO_RETRY_AFTER_MAX", 120.0)
+
     def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         if isinstance(exception, PERMANENT):
             return None
         return super().process_exception(request, exception)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        wait = retry_after(response)
+        if wait is not None:  # the retry copies the request's meta, and RetryBackoffMiddleware waits
+            request.meta["retry_after"] = min(wait, self.longest_wait)
+        return super().process_response(request, response)
+
+
+def retry_after(response: Response) -> float | None:
+    """The seconds a 429 or 503 answer asks the client to wait (RFC 9110 Retry-After), if it says."""
+    value = response.headers.get(b"Retry-After") if response.status in (429, 503) else None
+    if not value:
+        return None
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 class ConditionalRequestMiddleware:

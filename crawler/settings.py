@@ -42,6 +42,8 @@ RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Seconds before the first retry of a request; each further retry waits twice as long.
 NIANBAO_RETRY_BACKOFF = 2.0
+# The longest wait a server's Retry-After (429, 503) may ask of a retry, in seconds.
+NIANBAO_RETRY_AFTER_MAX = 120.0
 REDIRECT_MAX_TIMES = 10
 # A column's pagination is followed this far and no further (some pagers never end).
 NIANBAO_MAX_LIST_PAGES = 300

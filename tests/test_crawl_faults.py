@@ -214,3 +214,24 @@ def test_hostile_documents_are_stopped_at_their_bounds_and_the_crawl_goes_on(tmp
     assert error_kinds(db) == {"nb/shared.pdf": "parse_timeout", "nb/bomb.pdf": "parse_memory"}
     assert db["reports"].count == 1
     assert result.returncode == 0, result.stderr
+
+
+def test_retry_waits_as_long_as_the_server_s_retry_after_asks(tmp_path):
+    asked: list[float] = []
+
+    def busy_then_good(handler):
+        asked.append(faultsite.time.monotonic())
+        if len(asked) == 1:
+            handler.send(503, faultsite._page("503", "<p>稍后再试</p>"), headers={"Retry-After": "3"})
+        else:
+            handler.send(200, faultsite.render_html_trs(faultsite.GOOD_REPORT))
+
+    routes = {path: faultsite.FAULT_ROUTES[path] for path in ("/", "/robots.txt", "/nb/index.html", "/nb/list")}
+    site = faultsite.serve(routes | {"/nb/good.html": busy_then_good})
+    try:
+        nianbao_crawl(tmp_path / "a.db", site.url + "/", "-s", "NIANBAO_RETRY_BACKOFF=0.1")
+    finally:
+        site.stop()
+    assert len(asked) == 2 and asked[1] - asked[0] >= 3.0
+    assert [row["agency"] for row in sqlite_utils.Database(tmp_path / "a.db")["reports"].rows] == \
+        [faultsite.GOOD_REPORT.agency]
