@@ -100,8 +100,9 @@ def _children(pid: int) -> list[int]:
 def test_parse_workers_are_killed_mid_crawl_and_every_sample_report_is_stored_or_named_failed(portal, tmp_path):
     portal.set_state("state1")
     db = tmp_path / "archive.db"
-    crawl = subprocess.Popen(crawl_command(db, portal.url + "/"), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    # Captures committed as they come, so that both kills fall early in the crawl, however fast it is.
+    crawl = subprocess.Popen(crawl_command(db, portal.url + "/", "-s", "NIANBAO_COMMIT_SECONDS=0.1"),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed = _kill_workers_of(crawl, db, times=2)
     stdout, stderr = crawl.communicate(timeout=300)
     archive = sqlite_utils.Database(db)
