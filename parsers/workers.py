@@ -113,7 +113,10 @@ class _Worker:
         child.close()
 
     def run(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
-        self.conn.send((task.function, task.args))
+        try:
+            self.conn.send((task.function, task.args))
+        except OSError:  # killed while idle (the OOM killer): the task goes to a fresh worker
+            return "lost", None
         deadline = time.monotonic() + task.seconds if task.seconds else None
         while not self.conn.poll(_TICK):
             if stopping.is_set():

@@ -69,6 +69,19 @@ def test_killed_worker_is_replaced_and_its_task_tried_once_more(tmp_path):
         assert outcome(pool.submit(_die_once, str(tmp_path / "marker"))) == "parsed"
 
 
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_worker_killed_while_idle_is_replaced_for_the_next_task():
+    with WorkerPool(1) as pool:
+        idle = pool.submit(_pid).result(timeout=60)
+        os.kill(idle, signal.SIGKILL)
+        while Path(f"/proc/{idle}/stat").exists() and Path(f"/proc/{idle}/stat").read_text().split()[2] != "Z":
+            pass
+        assert pool.submit(_pid).result(timeout=60) not in (idle, None)
+
+
 def test_task_that_kills_its_worker_twice_is_a_parse_error_and_the_pool_goes_on(tmp_path):
     with WorkerPool(1) as pool:
         lost = outcome(pool.submit(_die))
