@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs, parse_qsl, quote, urlencode
 
 from .schema import DATABASE
-from . import compression, search
+from . import sqlfunctions
 
 BATCH = 2_000
 QUERY_SECONDS = 120          # a whole download may take longer than a page's sql_time_limit_ms
@@ -91,8 +91,7 @@ def parameters(sql: str, query_string: bytes) -> dict[str, str]:
 def connect(path: str, *, immutable: bool) -> sqlite3.Connection:
     mode = "immutable=1" if immutable else "mode=ro"
     conn = sqlite3.connect(f"file:{quote(path)}?{mode}", uri=True, check_same_thread=False)
-    search.define(conn)
-    compression.define(conn)
+    sqlfunctions.define(conn)
     deadline = time.monotonic() + QUERY_SECONDS
     conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
     return conn

@@ -15,8 +15,13 @@ from sqlite_utils import hookimpl
 from . import compression, search
 
 
-@hookimpl
-def prepare_connection(conn: sqlite3.Connection) -> None:
+def define(conn: sqlite3.Connection) -> None:
+    """``inflate`` and the search functions, on any connection to an archive."""
     compression.define(conn)
     search.define(conn)
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    define(conn)
 

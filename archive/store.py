@@ -452,19 +452,18 @@ class Archive:
         region = region_of(origin.region, asdict(parsed.region))
         key = body_key(parsed.agency, region)
         found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
-        digest = origin.digest.content_hash
+        content_hash = origin.digest.content_hash
         if found is None:
             report_id = self._new_report(key, origin, parsed)
-            self._add_version(run, report_id, 0, origin, parsed, digest, region, None)
+            self._add_version(run, report_id, 0, origin, parsed, region, None)
             state = "new"
-        elif self._adds_nothing(found["id"], found["version"], origin.url, parsed, digest):
+        elif self._adds_nothing(found["id"], found["version"], origin.url, parsed, content_hash):
             report_id, state = found["id"], "unchanged"
         else:
             report_id, state = found["id"], "changed"
             previous = self._version(report_id, found["version"])
-            self._add_version(run, report_id, found["version"], origin, parsed, digest, region,
-                              _stored(previous))
-        self._note_source(report_id, origin, parsed, digest)
+            self._add_version(run, report_id, found["version"], origin, parsed, region, _stored(previous))
+        self._note_source(report_id, origin, parsed, content_hash)
         return report_id, state
 
     def _version(self, report_id: int, version: int) -> dict:
@@ -472,13 +471,13 @@ class Archive:
                          "ON c.id = v.capture WHERE v.report_id = ? AND v.version = ?",
                          [report_id, version])
 
-    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: Report, digest: str) -> bool:
+    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: Report, content_hash: str) -> bool:
         current = self._version(report_id, version)
-        if current["content_hash"] == digest:
+        if current["content_hash"] == content_hash:
             return True
         source = self._one("SELECT content_hash FROM report_sources WHERE report_id = ? AND url = ?",
                            [report_id, url])
-        if source is not None and source["content_hash"] == digest:
+        if source is not None and source["content_hash"] == content_hash:
             return True  # this source's bytes changed, its content did not
         # Another source of the same figures (the PDF beside the HTML page) is a source, not a
         # version; the source that made the current version always versions its changes.
@@ -490,12 +489,12 @@ class Archive:
         return _insert(self.db, "reports", row)
 
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
-                     parsed: Report, digest: str, region: dict, previous: Report | None) -> None:
+                     parsed: Report, region: dict, previous: Report | None) -> None:
         version = previous_version + 1
         _insert(self.db, "versions", {
             "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
             "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
-            "content_hash": digest, "consistent": _flag(parsed.consistent),
+            "content_hash": origin.digest.content_hash, "consistent": _flag(parsed.consistent),
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
             "text_z": origin.digest.text_z, "parsed_z": origin.digest.parsed_z})
         self._add_facts(report_id, version, origin.digest)
@@ -527,8 +526,8 @@ class Archive:
         self.db.conn.execute("INSERT OR IGNORE INTO check_rules (rule) VALUES (?)", [rule])
         return self._one("SELECT id FROM check_rules WHERE rule = ?", [rule])["id"]
 
-    def _note_source(self, report_id: int, origin: _Origin, parsed: Report, digest: str) -> None:
-        self.note_source(report_id, origin.url, parsed.format, origin.fetched_at, digest, origin.capture_id)
+    def _note_source(self, report_id: int, origin: _Origin, parsed: Report, content_hash: str) -> None:
+        self.note_source(report_id, origin.url, parsed.format, origin.fetched_at, content_hash, origin.capture_id)
 
     # Shards merged in (archive/merge.py): rows copied whole, the store's own rules where they meet
 
