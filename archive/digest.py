@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .compression import deflate
-from .facts import CellKey, cells, check_results
+from .facts import Rows, cells, check_results
 from .search import document
 from .siblings import Report
 from .totals import totals
@@ -28,8 +28,8 @@ class Digest:
     text: str                        # report_versions.text: the prose, section by section
     text_z: bytes                    # versions.text_z: the text compressed
     parsed_z: bytes                  # versions.parsed_z: the parsed JSON compressed (archive/compression.py)
-    cells: dict[str, list[tuple[CellKey, Any]]]   # each cell table's (key, value)
-    checks: list[tuple[str, int | None, str]]     # check_results: (rule, ok, detail)
+    cells: dict[str, Rows]           # each cell table's (key, value) rows
+    checks: Rows                     # check_results: (rule, ok, detail)
     figures: tuple[Any, ...]         # report_summary: checks_failed, failed_rules, then totals.COLUMNS
     terms: tuple[str, str, str]      # reports_fts: title, agency and text as the index's terms
 

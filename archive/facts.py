@@ -9,7 +9,11 @@ without knowing the layout of either official template.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from .siblings import Report
 
@@ -114,28 +118,62 @@ _KEYS = {"request_cells": ("requests", _request_key, REQUEST_ROWS, REQUEST_COLUM
          "appeal_cells": ("appeals", _appeal_key, APPEAL_GROUPS, APPEAL_RESULTS)}
 
 
-def cells(report: Report) -> dict[str, list[tuple[CellKey, object]]]:
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a cell or check table for one version. Those whose key is one of the official
+    formats' are JSON, ``[[position, *values], …]`` with the key's place in ``known_keys()`` or
+    ``known_rules()``, so that SQLite inserts them all at once (json_each) without the writer's
+    GIL; the others (hand-made variants) are ``(key, *values)`` tuples."""
+    known: str
+    other: list[tuple[Any, ...]]
+
+
+def _rows(rows: list[tuple[Any, ...]], positions: dict[Any, int]) -> Rows:
+    known, other = [], []
+    for key, *values in rows:
+        position = positions.get(key)
+        if position is None:
+            other.append((key, *values))
+        else:
+            known.append([position, *values])
+    return Rows(json.dumps(known, ensure_ascii=False), other)
+
+
+def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    return {table: [(key_of(row, column, report.template), _number(value))
-                    for row, column, value in _cells(getattr(report, field))]
-            for table, (field, key_of, _rows, _columns) in _KEYS.items()}
+    positions = _key_positions()
+    return {table: _rows([(key_of(row, column, report.template), _number(value))
+                          for row, column, value in _cells(getattr(report, field))], positions)
+            for table, (field, key_of, _rows_, _columns) in _KEYS.items()}
 
 
-def known_keys() -> list[CellKey]:
+@lru_cache(maxsize=1)
+def known_keys() -> tuple[CellKey, ...]:
     """Every cell key of the two official formats, so an archive starts with them all."""
-    return list(dict.fromkeys(key_of(row, column, template)
+    return tuple(dict.fromkeys(key_of(row, column, template)
                               for _field, key_of, rows, columns in _KEYS.values()
                               for template in ("2019", "2021") for row in rows for column in columns))
 
 
-def known_rules() -> list[str]:
+@lru_cache(maxsize=1)
+def known_rules() -> tuple[str, ...]:
     """The rules parsers.checks applies to tables of the official formats."""
-    return ([f"requests.{rule}.{column}" for rule in ("balance", "results") for column in REQUEST_COLUMNS]
+    return tuple([f"requests.{rule}.{column}" for rule in ("balance", "results") for column in REQUEST_COLUMNS]
             + [f"requests.row_total.{row}" for row in REQUEST_ROWS]
             + [f"appeals.total.{group}" for group in APPEAL_GROUPS])
 
 
-def check_results(report: Report) -> list[tuple[str, int | None, str]]:
+@lru_cache(maxsize=1)
+def _key_positions() -> dict[CellKey, int]:
+    return {key: position for position, key in enumerate(known_keys())}
+
+
+@lru_cache(maxsize=1)
+def _rule_positions() -> dict[str, int]:
+    return {rule: position for position, rule in enumerate(known_rules())}
+
+
+def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
-    return [(check.rule, None if check.ok is None else int(bool(check.ok)), check.detail)
-            for check in report.checks]
+    return _rows([(check.rule, None if check.ok is None else int(bool(check.ok)), check.detail)
+                  for check in report.checks], _rule_positions())

@@ -23,7 +23,7 @@ from . import sources as registry
 from . import compression, schedules, search, summary
 from .digest import Digest, digest_of
 from .raw import COMPRESSION, RawStore, compressed, raw_path
-from .facts import CellKey
+from .facts import CellKey, known_keys, known_rules
 from .identity import body_key, level, region_of
 from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
@@ -75,6 +75,27 @@ class _Keys:
         cells = {tuple(row[1:]): row[0] for row in
                  db.execute("SELECT id, [row], row_label, [column], column_label FROM cell_keys")}
         return cls(cells, {rule: id for id, rule in db.execute("SELECT id, rule FROM check_rules")})
+
+    @classmethod
+    def placed(cls, db: sqlite_utils.Database) -> _Keys:
+        """The committed ids, with every official key among them, and the temporary tables
+        that give a key's id by its place in facts.known_keys() (or a rule's in known_rules()):
+        a parse worker names official keys by place (facts.Rows)."""
+        keys = cls.committed(db)
+        if set(known_keys()) - keys.cells.keys() or set(known_rules()) - keys.rules.keys():
+            with db.conn:  # added by a later release: committed before any document names them
+                db.conn.executemany("INSERT OR IGNORE INTO cell_keys ([row], row_label, [column], column_label) "
+                                    "VALUES (?, ?, ?, ?)", known_keys())
+                db.conn.executemany("INSERT OR IGNORE INTO check_rules (rule) VALUES (?)",
+                                    [[rule] for rule in known_rules()])
+            keys = cls.committed(db)
+        with db.conn:
+            for table, ids in (("known_cell_keys", [keys.cells[key] for key in known_keys()]),
+                               ("known_check_rules", [keys.rules[rule] for rule in known_rules()])):
+                db.conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (position INTEGER PRIMARY KEY, id INTEGER)")
+                db.conn.execute(f"DELETE FROM temp.{table}")
+                db.conn.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)", enumerate(ids))
+        return keys
 
 
 @dataclass
@@ -161,7 +182,7 @@ class Archive:
             self.db = _read_only(path) if readonly else _writable(path)
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"{path}: {error}") from None
-        self._keys = _Keys.committed(self.db) if not readonly else _Keys({}, {})
+        self._keys = _Keys.placed(self.db) if not readonly else _Keys({}, {})
 
     def __enter__(self) -> Archive:
         return self
@@ -218,7 +239,10 @@ class Archive:
                 self._commit_raw()
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
-        return next(self.db.query(sql, params), None)
+        # Not db.query: it wraps each read in a savepoint, a tenth of a document's writes.
+        cursor = self.db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        return None if row is None else dict(zip([column[0] for column in cursor.description], row))
 
     # Runs, sites and errors
 
@@ -454,7 +478,7 @@ class Archive:
         found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
         content_hash = origin.digest.content_hash
         if found is None:
-            report_id = self._new_report(key, origin, parsed)
+            report_id = self._new_report(key, origin, parsed, region)
             self._add_version(run, report_id, 0, origin, parsed, region, None)
             state = "new"
         elif self._adds_nothing(found["id"], found["version"], origin.url, parsed, content_hash):
@@ -483,9 +507,11 @@ class Archive:
         # version; the source that made the current version always versions its changes.
         return url != current["url"] and same_report_elsewhere(parsed, _stored(current))
 
-    def _new_report(self, key: str, origin: _Origin, parsed: Report) -> int:
-        row = {"body_key": key, "year": parsed.year, "url": origin.url,
-               "first_seen": origin.fetched_at, "version": 0, "gone": 0}
+    def _new_report(self, key: str, origin: _Origin, parsed: Report, region: dict) -> int:
+        # Inserted with its first version's values: an update after it would move the row in
+        # every facet index of reports and report_summary a second time.
+        row = {"body_key": key, "year": parsed.year, "url": origin.url, "first_seen": origin.fetched_at,
+               "gone": 0, **_current_values(parsed, region, 1, origin)}
         return _insert(self.db, "reports", row)
 
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
@@ -498,17 +524,24 @@ class Archive:
             "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
             "text_z": origin.digest.text_z, "parsed_z": origin.digest.parsed_z})
         self._add_facts(report_id, version, origin.digest)
-        _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
+        if previous_version:
+            _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
         summary.follow(self.db, report_id, parsed, previous, origin.digest)
 
     def _add_facts(self, report_id: int, version: int, digest: Digest) -> None:
         # A version's cells and checks; the earlier versions' stay, as history.
-        for table, found in digest.cells.items():
+        for table, rows in digest.cells.items():
+            self.db.conn.execute(f"INSERT INTO [{table}] SELECT ?, ?, k.id, j.value ->> 1 FROM json_each(?) j "
+                                 "JOIN temp.known_cell_keys k ON k.position = j.value ->> 0",
+                                 [report_id, version, rows.known])
             self.db.conn.executemany(f"INSERT INTO [{table}] VALUES (?, ?, ?, ?)",
-                                     [(report_id, version, self._cell_key(key), value) for key, value in found])
+                                     [(report_id, version, self._cell_key(key), value) for key, value in rows.other])
+        self.db.conn.execute("INSERT INTO check_results SELECT ?, ?, k.id, j.value ->> 1, j.value ->> 2 "
+                             "FROM json_each(?) j JOIN temp.known_check_rules k ON k.position = j.value ->> 0",
+                             [report_id, version, digest.checks.known])
         self.db.conn.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?)",
                                  [(report_id, version, self._rule_key(rule), ok, detail)
-                                  for rule, ok, detail in digest.checks])
+                                  for rule, ok, detail in digest.checks.other])
 
     def _cell_key(self, key: CellKey) -> int:
         # Keys outside the official formats are looked up each time: an id cached from an

@@ -97,6 +97,30 @@ def test_failing_checks_come_from_their_own_index(filled):
     assert "check_results_ok_rule" in plan(filled.db, "SELECT * FROM checks WHERE ok = 0")
 
 
+def test_cells_and_checks_outside_the_official_formats_keep_their_labels(archive, run, fetch, parsed):
+    report = parsed(f"seeds/{SEEDS[1]}")
+    report.requests["hand_made_row"] = {"natural_person": 7}
+    report.checks[0].rule = "hand_made.rule"
+    archive.store(run, fetch("http://portal.example/variant.txt", b"v1"), report)
+    official = sum(len(columns) for row, columns in report.requests.items() if row != "hand_made_row")
+    cells = archive.db.execute("SELECT row, row_label, value FROM request_counts").fetchall()
+    assert ("hand_made_row", "hand_made_row", 7) in cells and len(cells) == official + 1
+    rules = [row[0] for row in archive.db.execute("SELECT rule FROM checks")]
+    assert "hand_made.rule" in rules and len(rules) == len(report.checks)
+
+
+def test_archive_of_an_older_release_gains_the_official_keys_it_lacks(tmp_path, fetch, parsed):
+    with Archive(tmp_path / "old.db") as old:
+        old.db.execute("DELETE FROM cell_keys WHERE [row] = 'new' AND [column] = 'natural_person'")
+        old.db.conn.commit()
+    with Archive(tmp_path / "old.db") as reopened:
+        run = reopened.start_run()
+        reopened.store(run, fetch("http://portal.example/0.txt", b"v1"), parsed(f"seeds/{SEEDS[1]}"))
+        found = reopened.db.execute("SELECT count(*) FROM request_counts WHERE row = 'new' "
+                                    "AND [column] = 'natural_person'").fetchone()
+    assert found == (1,)
+
+
 def test_version_reads_back_the_text_and_json_it_was_given(filled, parsed):
     report = parsed(f"seeds/{SEEDS[1]}")
     stored = filled.db.execute("SELECT v.text, v.parsed, length(s.text_z), length(s.parsed_z) FROM reports r "
