@@ -10,7 +10,7 @@ without knowing the layout of either official template.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -128,10 +128,10 @@ class Rows:
     other: list[tuple[Any, ...]]
 
 
-def _rows(rows: list[tuple[Any, ...]], positions: dict[Any, int]) -> Rows:
+def _rows(placed: Iterable[tuple[Any, int | None, tuple[Any, ...]]]) -> Rows:
+    """Rows from (key, its place among the official keys or None, values)."""
     known, other = [], []
-    for key, *values in rows:
-        position = positions.get(key)
+    for key, position, values in placed:
         if position is None:
             other.append((key, *values))
         else:
@@ -141,10 +141,15 @@ def _rows(rows: list[tuple[Any, ...]], positions: dict[Any, int]) -> Rows:
 
 def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    positions = _key_positions()
-    return {table: _rows([(key_of(row, column, report.template), _number(value))
-                          for row, column, value in _cells(getattr(report, field))], positions)
-            for table, (field, key_of, _rows_, _columns) in _KEYS.items()}
+    return {table: _rows((*_place(table, row, column, report.template), (_number(value),))
+                         for row, column, value in _cells(getattr(report, field)))
+            for table, (field, *_rest) in _KEYS.items()}
+
+
+@lru_cache(maxsize=4096)
+def _place(table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
+    key = _KEYS[table][1](row, column, template)
+    return key, _key_positions().get(key)
 
 
 @lru_cache(maxsize=1)
@@ -175,5 +180,6 @@ def _rule_positions() -> dict[str, int]:
 
 def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
-    return _rows([(check.rule, None if check.ok is None else int(bool(check.ok)), check.detail)
-                  for check in report.checks], _rule_positions())
+    positions = _rule_positions()
+    return _rows((check.rule, positions.get(check.rule), (None if check.ok is None else int(bool(check.ok)), check.detail))
+                 for check in report.checks)

@@ -7,6 +7,7 @@ correlated look-ups into the long tables cost a CSV download seconds per 100,000
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .siblings import Report
 
@@ -53,10 +54,20 @@ def _add(values: Iterable[object]) -> int | float | None:
     return sum(numbers) if numbers else None
 
 
-def _request_total(requests: dict, rows: tuple[str, ...]) -> int | float | None:
-    matching = [columns for row, columns in requests.items()
-                if isinstance(columns, dict) and any(_matches(row, wanted) for wanted in rows)]
-    return _add(columns.get("total") for columns in matching)
+@lru_cache(maxsize=1024)
+def _request_totals_of(row: str) -> tuple[str, ...]:
+    """The summary figures a Section 三 row adds to."""
+    return tuple(name for name, rows in _REQUEST_TOTALS.items() if any(_matches(row, wanted) for wanted in rows))
+
+
+def _request_totals(requests: dict) -> dict[str, int | float | None]:
+    """Each figure's sum of its rows' 总计 cells, rows taken in the table's order."""
+    cells: dict[str, list[object]] = {name: [] for name in _REQUEST_TOTALS}
+    for row, columns in requests.items():
+        if isinstance(columns, dict):
+            for name in _request_totals_of(row):
+                cells[name].append(columns.get("total"))
+    return {name: _add(values) for name, values in cells.items()}
 
 
 def _matches(row: str, wanted: str) -> bool:
@@ -81,7 +92,7 @@ def disclosure_rate(granted: float | None, partial: float | None, handled: float
 
 def totals(report: Report) -> dict[str, float | None]:
     requests, appeals, proactive = report.requests, report.appeals, report.proactive
-    row = {name: _request_total(requests, rows) for name, rows in _REQUEST_TOTALS.items()}
+    row = _request_totals(requests)
     row["disclosure_rate"] = disclosure_rate(row["requests_granted"], row["requests_partial"],
                                              row["requests_handled"])
     for name, (groups, result) in _APPEAL_TOTALS.items():
