@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ DEFAULT_MEMORY_MB = 900
 # stops one huge allocation before it is made.
 _ADDRESS_SPACE_FACTOR = 2
 _TICK = 0.1
+# Tasks in a worker's pipe at once: the running one and the next.
+_AHEAD = 2
+_NONE_WAITING = object()
 _PR_SET_PDEATHSIG = 1
 
 
@@ -58,6 +62,7 @@ class _Task:
     args: tuple
     future: Future
     seconds: float
+    retried: bool = False
 
 
 def _serve(conn: Connection, memory_mb: int) -> None:
@@ -112,11 +117,16 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def run(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
+    def send(self, task: _Task) -> bool:
+        """Queue a task in the worker's pipe; False when the worker is gone (killed while idle)."""
         try:
             self.conn.send((task.function, task.args))
-        except OSError:  # killed while idle (the OOM killer): the task goes to a fresh worker
-            return "lost", None
+        except OSError:
+            return False
+        return True
+
+    def answer(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
+        """The answer to the oldest task sent, which is running from now, within its bounds."""
         deadline = time.monotonic() + task.seconds if task.seconds else None
         while not self.conn.poll(_TICK):
             if stopping.is_set():
@@ -187,30 +197,83 @@ class WorkerPool:
 
     def _slot(self) -> None:
         worker: _Worker | None = None
-        while (task := self._tasks.get()) is not None:
+        sent: deque[_Task] = deque()  # in the worker's pipe, oldest (running) first
+        closing = False
+        while True:
+            # The pipe is kept a task ahead: a worker that finishes goes straight on to the next
+            # instead of waiting for this thread, which waits for the crawl's GIL.
+            while not closing and len(sent) < _AHEAD:
+                task = self._take(wait=not sent)
+                if task is _NONE_WAITING:
+                    break
+                if task is None:
+                    closing = True
+                    break
+                sent.append(task)
+                worker = self._send(worker, task, sent)
+            if not sent:
+                break
+            worker = self._answer_oldest(worker, sent)
+        if worker is not None:
+            worker.stop(grace=1.0)
+
+    def _take(self, wait: bool) -> _Task | None | object:
+        """The next task to start, None when the pool closes, _NONE_WAITING when not ``wait``
+        and no task waits."""
+        while True:
+            try:
+                task = self._tasks.get(block=wait)
+            except queue.Empty:
+                return _NONE_WAITING
+            if task is None:
+                return None
             if not task.future.set_running_or_notify_cancel():
                 continue
             if self._stopping.is_set():
                 task.future.set_exception(CancelledError())
                 continue
-            worker = self._run(worker or self._start(), task, retry=True)
-        if worker is not None:
-            worker.stop(grace=1.0)
+            return task
 
     def _start(self) -> _Worker:
         return _Worker(self._context, self.limits.memory_mb)
 
-    def _run(self, worker: _Worker, task: _Task, retry: bool) -> _Worker | None:
-        """Run ``task``; the worker to keep, or None when it had to go."""
-        status, value = worker.run(task, self.limits.memory_mb, self._stopping)
+    def _send(self, worker: _Worker | None, task: _Task, sent: deque[_Task]) -> _Worker | None:
+        if worker is not None and worker.send(task):
+            return worker
+        if worker is not None:  # killed while idle (the OOM killer): a fresh one takes its tasks
+            worker.stop()
+        return self._fresh(sent)
+
+    def _fresh(self, sent: deque[_Task]) -> _Worker | None:
+        """A new worker given every task in ``sent``; those it cannot take are lost."""
+        worker = self._start()
+        if all(worker.send(task) for task in sent):
+            return worker
+        worker.stop()
+        for task in sent:
+            task.future.set_exception(WorkerLost("the parse worker could not be started"))
+        sent.clear()
+        return None
+
+    def _answer_oldest(self, worker: _Worker, sent: deque[_Task]) -> _Worker | None:
+        """Answer the running task; the worker to keep, a fresh one for the tasks still sent
+        when it had to go, or None."""
+        task = sent.popleft()
+        status, value = worker.answer(task, self.limits.memory_mb, self._stopping)
         if status in ("done", "error"):
             task.future.set_exception(value) if status == "error" else task.future.set_result(value)
             return worker
         exitcode = worker.stop()
-        if status == "lost" and retry and not self._stopping.is_set():
-            return self._run(self._start(), task, retry=False)
-        task.future.set_exception(self._failure(status, task, exitcode))
-        return None
+        if status == "lost" and not task.retried and not self._stopping.is_set():
+            task.retried = True  # a worker that died under it: tried once more, first
+            sent.appendleft(task)
+        else:
+            task.future.set_exception(self._failure(status, task, exitcode))
+        if status == "stopped":
+            for waiting in sent:
+                waiting.future.set_exception(CancelledError())
+            sent.clear()
+        return self._fresh(sent) if sent else None
 
     def _failure(self, status: str, task: _Task, exitcode: int | None) -> BaseException:
         if status == "timeout":

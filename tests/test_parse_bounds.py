@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,28 @@ def test_task_that_kills_its_worker_twice_is_a_parse_error_and_the_pool_goes_on(
         after = outcome(pool.submit(_die_once, str(tmp_path / "marker")))
     assert isinstance(lost, WorkerLost) and "signal 9" in str(lost)
     assert after == "parsed"
+
+
+def _sleep(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_worker_takes_its_next_task_before_its_answer_is_read():
+    with WorkerPool(1) as pool:
+        first, second = pool.submit(_sleep, 5), pool.submit(_pid)
+        while not second.running() and not first.done():
+            time.sleep(0.01)
+        # Sent to the worker while the first still runs there: it waits in the worker's pipe.
+        assert second.running() and not first.done()
+        assert first.result(timeout=60) == second.result(timeout=60)
+
+
+def test_tasks_queued_behind_a_timed_out_parse_go_to_a_fresh_worker():
+    with WorkerPool(1, Limits(seconds=1)) as pool:
+        slow, quick = pool.submit(_sleep, 30), pool.submit(_pid)
+        assert isinstance(outcome(slow), ParseTimeout)
+        assert isinstance(quick.result(timeout=60), int)
 
 
 def _nianbao_parse(*args: str) -> subprocess.CompletedProcess:
