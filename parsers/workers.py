@@ -31,8 +31,10 @@ DEFAULT_MEMORY_MB = 900
 # stops one huge allocation before it is made.
 _ADDRESS_SPACE_FACTOR = 2
 _TICK = 0.1
-# Tasks in a worker's pipe at once: the running one and the next.
+# Tasks in a worker's pipe at once: the running one and the next, when the next is small
+# enough to wait in the pipe's buffer (a socket pair's is larger than this on Linux).
 _AHEAD = 2
+_AHEAD_BYTES = 64 * 1024
 _NONE_WAITING = object()
 _PR_SET_PDEATHSIG = 1
 
@@ -198,24 +200,24 @@ class WorkerPool:
     def _slot(self) -> None:
         worker: _Worker | None = None
         sent: deque[_Task] = deque()  # in the worker's pipe, oldest (running) first
+        waiting: _Task | None = None  # taken, not yet sent
         closing = False
         while True:
-            # The pipe is kept a task ahead: a worker that finishes goes straight on to the next
-            # instead of waiting for this thread, which waits for the crawl's GIL.
-            while not closing and len(sent) < _AHEAD:
+            if waiting is None and not closing and len(sent) < _AHEAD:
                 task = self._take(wait=not sent)
-                if task is _NONE_WAITING:
-                    break
-                if task is None:
-                    closing = True
-                    break
-                sent.append(task)
-                worker = self._send(worker, task, sent)
-            if not sent:
+                closing = task is None
+                waiting = task if isinstance(task, _Task) else None
+            # The pipe is kept a task ahead, so that a worker that finishes goes straight on to
+            # the next instead of waiting for this thread, which waits for the crawl's GIL. Only
+            # a small task goes ahead: a large one would fill the pipe, and this thread would
+            # block in the send instead of watching the running task's bounds.
+            if waiting is not None and (not sent or _fits_in_pipe(waiting)):
+                sent.append(waiting)
+                worker, waiting = self._send(worker, waiting, sent), None
+            elif sent:
+                worker = self._answer_oldest(worker, sent)
+            elif closing:
                 break
-            worker = self._answer_oldest(worker, sent)
-        if worker is not None:
-            worker.stop(grace=1.0)
 
     def _take(self, wait: bool) -> _Task | None | object:
         """The next task to start, None when the pool closes, _NONE_WAITING when not ``wait``
@@ -284,6 +286,10 @@ class WorkerPool:
             return CancelledError()
         how = f"signal {-exitcode}" if exitcode and exitcode < 0 else f"exit code {exitcode}"
         return WorkerLost(f"the parse worker died twice on this file ({how})")
+
+
+def _fits_in_pipe(task: _Task) -> bool:
+    return sum(len(arg) for arg in task.args if isinstance(arg, (bytes, str))) < _AHEAD_BYTES
 
 
 def outcome(future: Future) -> Any:

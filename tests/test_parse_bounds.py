@@ -113,6 +113,18 @@ def test_tasks_queued_behind_a_timed_out_parse_go_to_a_fresh_worker():
         assert isinstance(quick.result(timeout=60), int)
 
 
+def _length(data: bytes) -> int:
+    return len(data)
+
+
+def test_large_task_behind_a_runaway_parse_waits_for_it_to_be_stopped():
+    # Sent ahead, it would fill the pipe while the worker loops, and nothing would stop the loop.
+    with WorkerPool(1, Limits(seconds=1)) as pool:
+        runaway, large = pool.submit(_sleep, 600), pool.submit(_length, b"x" * 20_000_000)
+        assert isinstance(runaway.exception(timeout=60), ParseTimeout)
+        assert large.result(timeout=60) == 20_000_000
+
+
 def _nianbao_parse(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "nianbao", "parse", *args], capture_output=True, text=True,
                           timeout=120)
