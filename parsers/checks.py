@@ -13,12 +13,16 @@ def _n(value: object) -> float:
 
 
 def _fmt(value: float) -> str:
+    if value.__class__ is int:  # nearly every cell: no float round trip (a bool is not this class)
+        return str(value)
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _check(rule: str, left: list[object], right: list[object]) -> dict[str, object]:
-    lsum, rsum = sum(_n(v) for v in left), sum(_n(v) for v in right)
-    detail = f"{' + '.join(_fmt(_n(v)) for v in left)} = {' + '.join(_fmt(_n(v)) for v in right)}"
+    # Each side's numbers once: a report has some forty checks, each summed and printed.
+    lnums, rnums = [_n(v) for v in left], [_n(v) for v in right]
+    lsum, rsum = sum(lnums), sum(rnums)
+    detail = f"{' + '.join(map(_fmt, lnums))} = {' + '.join(map(_fmt, rnums))}"
     if abs(lsum - rsum) > 1e-6:
         detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(lsum)} ≠ {_fmt(rsum)})"
     return {"rule": rule, "ok": abs(lsum - rsum) <= 1e-6, "detail": detail}
