@@ -12,6 +12,7 @@ from the DOM.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from pathlib import Path
 from typing import Iterator
@@ -547,11 +548,15 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
             budget -= rowspan * colspan
             if budget < 0:
                 raise _GridTooLarge(f"table skipped: its spans cover over {_MAX_GRID_CELLS} cells")
-            text = _cell_text(cell, hidden)
-            row[column] = Cell(text)
+            if hidden or len(cell):
+                found = Cell(_cell_text(cell, hidden))
+            else:  # text only, as most cells are
+                text = cell.text
+                found = _EMPTY_CELL if not text else _text_cell(text) if len(text) <= _SHORT else Cell(_clean(text))
+            row[column] = found
             if rowspan > 1 or colspan > 1:
                 # Overlapping spans in a broken table: the first cell to claim a position keeps it.
-                merged = Cell(text, merged=True)
+                merged = Cell(found.text, merged=True)
                 for covered in placed[r:r + rowspan]:
                     for c in range(column, column + colspan):
                         covered.setdefault(c, merged)
@@ -560,6 +565,17 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
     if width * count > _MAX_GRID_CELLS:
         raise _GridTooLarge(f"table skipped: {count} rows by {width} columns")
     return Table([[row.get(c, _EMPTY_CELL) for c in range(width)] for row in placed if row])
+
+
+# Texts of cells this short are labels and numbers, which recur across a report's tables and
+# across reports: a cache of them stays small while it saves most cells their cleaning.
+_SHORT = 64
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_cell(text: str) -> Cell:
+    """The Cell of a text-only cell (immutable, so one serves every cell with this text)."""
+    return Cell(_clean(text))
 
 
 _SPAN_NUMBER = re.compile(r"\s*(\d+)")
