@@ -329,8 +329,10 @@ _SKIP_TAGS = frozenset({"head", "title", "script", "style", "noscript", "templat
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Only elements with one of these attributes can be hidden; most pages hide nothing, which one
 # regular expression over all their styles shows without an element object for each.
-_STYLES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
-_HIDDEN_ATTRIBUTE = etree.XPath("descendant-or-self::*[@hidden]")
+_STYLES = etree.XPath(".//@style", smart_strings=False)
+# The attributes, not the elements that have one: a predicate tested on every element costs
+# three times as much; an attribute's parent is its element.
+_HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
 _STYLED = etree.XPath("descendant-or-self::*[@style or @hidden]")
 _WALK_EVENTS = ("start", "end", "comment", "pi")
 
@@ -348,7 +350,7 @@ def _hidden_elements(root: HtmlElement) -> set[HtmlElement]:
     The set holds the elements' proxies, so lxml hands out the same objects while it lives.
     """
     if not _HIDDEN.search("\0".join(_STYLES(root))):  # no match can span a NUL
-        return set(_HIDDEN_ATTRIBUTE(root))
+        return {attribute.getparent() for attribute in _HIDDEN_ATTRIBUTES(root)}
     return {element for element in _STYLED(root)
             if element.get("hidden") is not None or _HIDDEN.search(element.get("style") or "")}
 
