@@ -545,8 +545,9 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
             while column in row:
                 column += 1
             # Most cells have no spans: the attribute lookups, not the parsing, are the cost.
-            rowspan = 1 if cell.get("rowspan") is None else _rowspan(cell, count - r)
-            colspan = 1 if cell.get("colspan") is None else _colspan(cell)
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            rowspan = 1 if rowspan is None else _rowspan(rowspan, count - r)
+            colspan = 1 if colspan is None else _colspan(colspan)
             budget -= rowspan * colspan
             if budget < 0:
                 raise _GridTooLarge(f"table skipped: its spans cover over {_MAX_GRID_CELLS} cells")
@@ -557,11 +558,7 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
                 found = _EMPTY_CELL if not text else _text_cell(text) if len(text) <= _SHORT else Cell(_clean(text))
             row[column] = found
             if rowspan > 1 or colspan > 1:
-                # Overlapping spans in a broken table: the first cell to claim a position keeps it.
-                merged = Cell(found.text, merged=True)
-                for covered in placed[r:r + rowspan]:
-                    for c in range(column, column + colspan):
-                        covered.setdefault(c, merged)
+                _spread(placed[r:r + rowspan], range(column, column + colspan), found.text)
             column += colspan
     width = max((max(row) + 1 for row in placed if row), default=0)
     if width * count > _MAX_GRID_CELLS:
@@ -580,24 +577,38 @@ def _text_cell(text: str) -> Cell:
     return Cell(_clean(text))
 
 
+@functools.lru_cache(maxsize=4096)
+def _merged_cell(text: str) -> Cell:
+    return Cell(text, merged=True)
+
+
+def _spread(rows: list[dict[int, Cell]], columns: range, text: str) -> None:
+    """A span's merged copies at the positions it covers. Overlapping spans in a broken table:
+    the first cell to claim a position keeps it."""
+    merged = _merged_cell(text) if len(text) <= _SHORT else Cell(text, merged=True)
+    for covered in rows:
+        for c in columns:
+            covered.setdefault(c, merged)
+
+
 _SPAN_NUMBER = re.compile(r"\s*(\d+)")
 
 
-def _span_value(cell: HtmlElement, name: str) -> int | None:
-    value = cell.get(name)
+def _span_value(value: str) -> int | None:
+    """A rowspan's or colspan's number (its leading digits), None if it has none."""
     match = _SPAN_NUMBER.match(value) if value else None
     return int(match.group(1)) if match else None
 
 
-def _rowspan(cell: HtmlElement, rows_left: int) -> int:
-    value = _span_value(cell, "rowspan")
-    if value == 0:  # HTML: to the end of the table
+def _rowspan(value: str, rows_left: int) -> int:
+    number = _span_value(value)
+    if number == 0:  # HTML: to the end of the table
         return rows_left
-    return max(1, min(value or 1, rows_left))
+    return max(1, min(number or 1, rows_left))
 
 
-def _colspan(cell: HtmlElement) -> int:
-    return max(1, min(_span_value(cell, "colspan") or 1, _MAX_COLSPAN))
+def _colspan(value: str) -> int:
+    return max(1, min(_span_value(value) or 1, _MAX_COLSPAN))
 
 
 # ---------------------------------------------------------------- title and date
