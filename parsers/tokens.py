@@ -26,6 +26,7 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\
 _PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
 _BLANK_MARKS = _PLACEHOLDERS - {"无"}
 _MARKS = re.compile(r"——|[/／\-—－无\\_]")
+_ONLY_MARKS = re.compile(r"[/／\-—－无\\_]+")
 _SPACE_INSIDE = re.compile(r"\S\s+\S")
 _SPACES = re.compile(r"\s+")
 
@@ -150,7 +151,6 @@ def _numbering_split(digits: str, after: str) -> tuple[str, str]:
 
 def _flush(label: str) -> list[Token]:
     """A label, or a placeholder standing for a value between numbers (0无0, 5—3)."""
-    marks = _MARKS.findall(label)
-    if label and "".join(marks) == label:
-        return [Token(mark, True, "run", blank=mark != "无") for mark in marks]
+    if label and _ONLY_MARKS.fullmatch(label):  # fails at the first other character of a long label
+        return [Token(mark, True, "run", blank=mark != "无") for mark in _MARKS.findall(label)]
     return [Token(label, False, "run")] if label else []
