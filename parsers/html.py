@@ -137,7 +137,8 @@ def extract(data: bytes, folder: Path | None = None) -> Document:
     tree = parse_tree(decode(data))
     body = find_body(tree)
     blocks, warnings = blocks_from_tree(body) if body is not None else _blocks_without_body(tree)
-    if body is not None and body.find(".//img") is not None and not any(isinstance(b, Table) for b in blocks):
+    # The image search last: it walks the whole body, and a report page has its tables.
+    if body is not None and not any(isinstance(b, Table) for b in blocks) and body.find(".//img") is not None:
         from .ocr import blocks_with_images  # tables printed as pictures: only then load OCR
 
         blocks, warnings = blocks_with_images(body, folder, lambda root: blocks_from_tree(root))
@@ -327,13 +328,10 @@ _BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dd dt br tr td th c
 _SKIP_TAGS = frozenset({"head", "title", "script", "style", "noscript", "template", "select", "button", "textarea",
                         "iframe", "object", "svg"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Only elements with one of these attributes can be hidden; most pages hide nothing, which one
-# regular expression over all their styles shows without an element object for each.
-_STYLES = etree.XPath(".//@style", smart_strings=False)
-# The attributes, not the elements that have one: a predicate tested on every element costs
-# three times as much; an attribute's parent is its element.
-_HIDDEN_ATTRIBUTES = etree.XPath(".//@hidden")
-_STYLED = etree.XPath("descendant-or-self::*[@style or @hidden]")
+# Only elements with one of these attributes can be hidden. Both are collected in one pass over
+# the subtree (each pass costs about as much as lxml's walk of it, whatever it collects), and an
+# attribute's parent is its element: no element object is made for the rest.
+_STYLE_AND_HIDDEN = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
 _WALK_EVENTS = ("start", "end", "comment", "pi")
 
 
@@ -349,10 +347,8 @@ def _hidden_elements(root: HtmlElement) -> set[HtmlElement]:
 
     The set holds the elements' proxies, so lxml hands out the same objects while it lives.
     """
-    if not _HIDDEN.search("\0".join(_STYLES(root))):  # no match can span a NUL
-        return {attribute.getparent() for attribute in _HIDDEN_ATTRIBUTES(root)}
-    return {element for element in _STYLED(root)
-            if element.get("hidden") is not None or _HIDDEN.search(element.get("style") or "")}
+    return {attribute.getparent() for attribute in _STYLE_AND_HIDDEN(root)
+            if attribute.attrname == "hidden" or _HIDDEN.search(attribute)}
 
 
 class _Walk:
