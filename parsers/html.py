@@ -24,6 +24,8 @@ from lxml.html import HtmlElement
 from .document import Block, Cell, Document, Table
 from .errors import ParseError
 
+Element = etree._Element
+
 # ---------------------------------------------------------------- decoding
 
 _DECLARED_CHARSET = re.compile(rb"""<(?:meta[^>]+charset|\?xml[^>]+encoding)\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
@@ -97,7 +99,7 @@ DEPTH_WARNING = f"page nested deeper than {_PARSER_DEPTH_LIMIT} levels: the HTML
 
 
 def _html_parser() -> etree.HTMLParser:
-    """lxml.html's parser with the same element classes, looked up in C.
+    """lxml.html's parser with the same element classes, looked up in C (for trafilatura).
 
     lxml.html's own lookup is a Python method called for every element proxy created: about a
     tenth of the time of walking a report page.
@@ -113,15 +115,20 @@ def _html_parser() -> etree.HTMLParser:
     return parser
 
 
-_PARSER = _html_parser()
+# Pages are read as lxml's plain elements: an HtmlElement proxy is an instance of a Python
+# subclass, which makes every element lxml hands out (every table cell) cost a third more.
+# Only trafilatura needs lxml.html's classes, on pages where no report body is found.
+_PARSER = etree.HTMLParser()
+_LXML_HTML_PARSER = _html_parser()
+_text_content = etree.XPath("string()", smart_strings=False)  # = lxml.html's text_content()
 
 
-def parse_tree(text: str) -> HtmlElement:
+def parse_tree(text: str, parser: etree.HTMLParser = _PARSER) -> Element:
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise ParseError("empty page")
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ParseError(f"not readable as HTML ({error})") from None
 
@@ -134,8 +141,11 @@ def extract(data: bytes, folder: Path | None = None) -> Document:
     """``folder``: where the page was saved, to read its images from (``nianbao parse page.html``)."""
     if len(data) > MAX_PAGE_BYTES:
         raise ParseError(f"HTML page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: too large for a report page")
-    tree = parse_tree(decode(data))
+    text = decode(data)
+    tree = parse_tree(text)
     body = find_body(tree)
+    if body is None:  # trafilatura reads the page: it takes lxml.html's elements only
+        tree = parse_tree(text, _LXML_HTML_PARSER)
     blocks, warnings = blocks_from_tree(body) if body is not None else _blocks_without_body(tree)
     # The image search last: it walks the whole body, and a report page has its tables.
     if body is not None and not any(isinstance(b, Table) for b in blocks) and body.find(".//img") is not None:
@@ -185,7 +195,7 @@ _REPORT_TABLE_WORDS = ("申请", "信息内容", "行政复议")
 _SPACES = re.compile(r"\s+")
 
 
-def find_body(tree: HtmlElement) -> HtmlElement | None:
+def find_body(tree: Element) -> Element | None:
     """A CMS container holding the section headings, else the smallest element holding them,
     else a container that at least names the report (pre-2019 reports have other headings)."""
     with_headings, naming = _containers(tree)
@@ -195,18 +205,18 @@ def find_body(tree: HtmlElement) -> HtmlElement | None:
     return smallest if smallest is not None else naming
 
 
-def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
+def _containers(tree: Element) -> tuple[Element | None, Element | None]:
     """The first CMS container holding two section headings, and the first naming the report.
 
     Containers are tried in the order of _CONTAINERS, each kind's elements in page order.
     """
-    candidates: dict[HtmlElement, set[int]] = {}  # in page order
+    candidates: dict[Element, set[int]] = {}  # in page order
     for attribute in _CLASSES_AND_IDS(tree):
         if _ANY_CONTAINER_NAME.search(attribute):  # each kind needs its name in the value
             element = attribute.getparent()
             if element not in candidates:
                 candidates[element] = _container_kinds(element)
-    texts: dict[HtmlElement, str] = {}
+    texts: dict[Element, str] = {}
     naming = None
     for kind in range(len(_CONTAINERS)):
         for element, kinds in candidates.items():
@@ -214,7 +224,7 @@ def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | No
                 continue
             text = texts.get(element)
             if text is None:
-                text = texts[element] = "".join(element.text_content().split())  # = _SPACES.sub("", ...)
+                text = texts[element] = "".join(_text_content(element).split())  # = _SPACES.sub("", ...)
             if len(set(_HEADING.findall(text))) >= 2:
                 return element, naming
             if naming is None and "年度报告" in text:
@@ -222,7 +232,7 @@ def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | No
     return None, naming
 
 
-def _container_kinds(element: HtmlElement) -> set[int]:
+def _container_kinds(element: Element) -> set[int]:
     """The positions in _CONTAINERS of the containers this element is."""
     classes = set(_XML_SPACE.split(element.get("class") or ""))
     element_id = element.get("id")
@@ -230,9 +240,9 @@ def _container_kinds(element: HtmlElement) -> set[int]:
             if (names in classes if attribute == "class" else element_id in names.split())}
 
 
-def _smallest_report_element(tree: HtmlElement) -> HtmlElement | None:
+def _smallest_report_element(tree: Element) -> Element | None:
     """The deepest element holding the most of the section headings and report tables seen."""
-    marks: dict[HtmlElement, set[object]] = {}
+    marks: dict[Element, set[object]] = {}
     for element, mark in _report_marks(tree):
         for holder in (element, *element.iterancestors()):
             marks.setdefault(holder, set()).add(mark)
@@ -244,7 +254,7 @@ def _smallest_report_element(tree: HtmlElement) -> HtmlElement | None:
     return max(candidates, key=lambda element: sum(1 for _ in element.iterancestors()))
 
 
-def _report_marks(tree: HtmlElement) -> Iterator[tuple[HtmlElement, object]]:
+def _report_marks(tree: Element) -> Iterator[tuple[Element, object]]:
     """(element, heading phrase) for each short line naming a section; (table, table) for report tables."""
     for element in tree.iter():
         own_text = element.text if isinstance(element.tag, str) else None  # not a comment's
@@ -259,27 +269,27 @@ def _report_marks(tree: HtmlElement) -> Iterator[tuple[HtmlElement, object]]:
             yield table, table
 
 
-def _is_report_table(table: HtmlElement) -> bool:
-    text = table.text_content()
+def _is_report_table(table: Element) -> bool:
+    text = _text_content(table)
     return any(word in text for word in _REPORT_TABLE_WORDS)
 
 
-def _layout_tables(root: HtmlElement) -> set[HtmlElement]:
+def _layout_tables(root: Element) -> set[Element]:
     """Tables holding another table with text: page layout, not a report grid.
 
     Visited innermost first, so each table knows whether a table inside it has text.
     """
-    layout: set[HtmlElement] = set()
+    layout: set[Element] = set()
     for table in reversed(list(root.iter("table"))):
         outer = next(table.iterancestors("table"), None)  # first: most tables are in none
-        if outer is not None and (table in layout or table.text_content().strip()):
+        if outer is not None and (table in layout or _text_content(table).strip()):
             layout.add(outer)
     return layout
 
 
 # ---------------------------------------------------------------- the body without a container
 
-def _blocks_without_body(tree: HtmlElement) -> tuple[list[Block], list[str]]:
+def _blocks_without_body(tree: Element) -> tuple[list[Block], list[str]]:
     """trafilatura's prose, with the report tables from the DOM put back where they stood."""
     import trafilatura
 
@@ -292,7 +302,7 @@ def _blocks_without_body(tree: HtmlElement) -> tuple[list[Block], list[str]]:
     return _interleave(lines, page_blocks), warnings
 
 
-def _add_trafilatura_metadata(document: Document, tree: HtmlElement) -> None:
+def _add_trafilatura_metadata(document: Document, tree: Element) -> None:
     """Only where the DOM gave no answer: this pass costs more than the whole DOM path."""
     import trafilatura
 
@@ -335,14 +345,14 @@ _STYLE_AND_HIDDEN = etree.XPath("descendant-or-self::*/@style | descendant-or-se
 _WALK_EVENTS = ("start", "end", "comment", "pi")
 
 
-def blocks_from_tree(root: HtmlElement) -> tuple[list[Block], list[str]]:
+def blocks_from_tree(root: Element) -> tuple[list[Block], list[str]]:
     """Paragraphs and report grids under root, in document order, and any warnings."""
     walk = _Walk(_layout_tables(root), cells_as_text=False)
     walk.run(root)
     return walk.blocks, walk.warnings
 
 
-def _hidden_elements(root: HtmlElement) -> set[HtmlElement]:
+def _hidden_elements(root: Element) -> set[Element]:
     """Elements under root (and root) that an inline style or the hidden attribute hides.
 
     The set holds the elements' proxies, so lxml hands out the same objects while it lives.
@@ -358,14 +368,14 @@ class _Walk:
     skipped element (script, hidden) keeps only its tail, a report table becomes a grid.
     """
 
-    def __init__(self, layout_tables: set[HtmlElement], cells_as_text: bool) -> None:
+    def __init__(self, layout_tables: set[Element], cells_as_text: bool) -> None:
         self.layout_tables = layout_tables
         self.cells_as_text = cells_as_text  # inside a cell every nested table is only text
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
         self._line: list[str] = []
 
-    def run(self, root: HtmlElement) -> None:
+    def run(self, root: Element) -> None:
         hidden = _hidden_elements(root)
         tables = not self.cells_as_text
         blocks, line, block_tags, skip_tags = self.blocks, self._line, _BLOCK_TAGS, _SKIP_TAGS
@@ -404,7 +414,7 @@ class _Walk:
         if deepest >= _PARSER_DEPTH_LIMIT:
             self.warnings.append(DEPTH_WARNING)
 
-    def _add_table(self, table: HtmlElement, hidden: set[HtmlElement]) -> None:
+    def _add_table(self, table: Element, hidden: set[Element]) -> None:
         try:
             grid = _grid(table, hidden)
         except _GridTooLarge as error:
@@ -444,7 +454,7 @@ def _clean(text: str) -> str:
 _LINE_TAGS = _BLOCK_TAGS | _SKIP_TAGS
 
 
-def _only_inline(cell: HtmlElement) -> bool:
+def _only_inline(cell: Element) -> bool:
     """Whether the cell holds only inline elements (<span>, <font>): nothing that ends a line or
     drops text, no comment either (a cell is small: Python's loop beats a C tag filter's setup)."""
     for element in cell.iterdescendants():
@@ -454,12 +464,12 @@ def _only_inline(cell: HtmlElement) -> bool:
     return True
 
 
-def cell_text(cell: HtmlElement) -> str:
+def cell_text(cell: Element) -> str:
     """The cell's lines joined: nothing between Chinese characters (本年新 + 制作数量), else a space."""
     return _cell_text(cell, _hidden_elements(cell))
 
 
-def _cell_text(cell: HtmlElement, hidden: set[HtmlElement]) -> str:
+def _cell_text(cell: Element, hidden: set[Element]) -> str:
     """cell_text, with the hidden elements of the table already found."""
     if cell.tag in _SKIP_TAGS or cell in hidden:
         return ""
@@ -476,7 +486,7 @@ def _cell_text(cell: HtmlElement, hidden: set[HtmlElement]) -> str:
     return text
 
 
-def _cell_lines(cell: HtmlElement, hidden: set[HtmlElement]) -> list[str]:
+def _cell_lines(cell: Element, hidden: set[Element]) -> list[str]:
     """_Walk.run inside a cell (every nested table only text): the cell's non-empty lines."""
     lines: list[str] = []
     line: list[str] = []
@@ -520,12 +530,12 @@ _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _EMPTY_CELL = Cell("")
 
 
-def table_grid(table: HtmlElement) -> Table:
+def table_grid(table: Element) -> Table:
     """The table as a full grid: each span's origin cell, and merged copies where it reaches."""
     return _grid(table, _hidden_elements(table))
 
 
-def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
+def _grid(table: Element, hidden: set[Element]) -> Table:
     """table_grid, with the hidden elements under the table already found.
 
     Cells are immutable, so a span's merged copies and the grid's blank positions share one Cell.
@@ -613,7 +623,7 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:_|｜|\||--|\s-\s)\s*")
 _MAX_TITLE_CHARS = 100
 
 
-def find_report_title(tree: HtmlElement, blocks: list[Block]) -> str | None:
+def find_report_title(tree: Element, blocks: list[Block]) -> str | None:
     """The first title-like text naming an annual report (年度报告 before the looser 年报/报告)."""
     candidates = []
     for text in _title_candidates(tree, blocks):
@@ -628,21 +638,21 @@ def find_report_title(tree: HtmlElement, blocks: list[Block]) -> str | None:
     return None
 
 
-def _title_candidates(tree: HtmlElement, blocks: list[Block]) -> Iterator[str]:
+def _title_candidates(tree: Element, blocks: list[Block]) -> Iterator[str]:
     for meta in tree.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle":
             yield _clean(meta.get("content") or "")
     for h1 in tree.iter("h1"):
-        yield _clean(h1.text_content())
+        yield _clean(_text_content(h1))
     yield from _TITLE_SEPARATORS.split(page_title(tree) or "")
     yield from (block for block in blocks[:5] if isinstance(block, str))
     for element in tree.xpath("//*[contains(@class, 'title')] | //h2"):
-        yield _clean(element.text_content())
+        yield _clean(_text_content(element))
 
 
-def page_title(tree: HtmlElement) -> str | None:
+def page_title(tree: Element) -> str | None:
     title = tree.find(".//title")
-    text = _clean(title.text_content()) if title is not None else ""
+    text = _clean(_text_content(title)) if title is not None else ""
     return text or None
 
 
@@ -653,7 +663,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,
 _LABELLED_DATE = re.compile(r"(?:发布|发文|成文|公开|印发)(?:时间|日期)\s*[:：]?\s*" + _DATE.pattern)
 
 
-def find_published(tree: HtmlElement) -> str | None:
+def find_published(tree: Element) -> str | None:
     """The date from the page's metadata, else a 发布时间/发文日期 label on the page."""
     dates: dict[str, str] = {}
     for meta in tree.iter("meta"):
@@ -665,7 +675,7 @@ def find_published(tree: HtmlElement) -> str | None:
         if name in dates:
             return dates[name]
     body = tree.find("body")
-    match = _LABELLED_DATE.search(body.text_content() if body is not None else "")
+    match = _LABELLED_DATE.search(_text_content(body) if body is not None else "")
     return _iso_date(*match.groups()) if match else None
 
 
