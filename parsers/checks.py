@@ -13,12 +13,21 @@ def _n(value: object) -> float:
 
 
 def _fmt(value: float) -> str:
+    if value.__class__ is int:  # nearly every cell: no float round trip (a bool is not this class)
+        return str(value)
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _check(rule: str, left: list[object], right: list[object]) -> dict[str, object]:
-    lsum, rsum = sum(_n(v) for v in left), sum(_n(v) for v in right)
-    detail = f"{' + '.join(_fmt(_n(v)) for v in left)} = {' + '.join(_fmt(_n(v)) for v in right)}"
+    lnums, rnums = [_n(v) for v in left], [_n(v) for v in right]
+    return _shown_check(rule, lnums, list(map(_fmt, lnums)), rnums, list(map(_fmt, rnums)))
+
+
+def _shown_check(rule: str, lnums: list[float], ltexts: list[str], rnums: list[float],
+                 rtexts: list[str]) -> dict[str, object]:
+    """The check of two sides given as numbers and those numbers as printed."""
+    lsum, rsum = sum(lnums), sum(rnums)
+    detail = f"{' + '.join(ltexts)} = {' + '.join(rtexts)}"
     if abs(lsum - rsum) > 1e-6:
         detail = detail.replace(" = ", " ≠ ") + f" ({_fmt(lsum)} ≠ {_fmt(rsum)})"
     return {"rule": rule, "ok": abs(lsum - rsum) <= 1e-6, "detail": detail}
@@ -28,6 +37,8 @@ def unknown_where_unread(checks: list[dict[str, object]], unread: set[str]) -> l
     """A check on a row that could not be read says neither yes nor no."""
     rows = {name.split(".", 1)[1] for name in unread if name.startswith("requests.")}
     rows |= {"appeals"} & unread
+    if not rows:  # every row was read, as in most reports: no check is touched
+        return checks
     balance = {"new", "carried_over", "total", "carried_forward"}
     for check in checks:
         table, kind, subject = str(check["rule"]).split(".", 2)
@@ -45,29 +56,34 @@ def verdict(checks: list[dict[str, object]]) -> bool | None:
     return True if checks and all(c["ok"] for c in checks) else None
 
 
+_NO_ROW = ([0] * len(REQUEST_COLUMNS), ["0"] * len(REQUEST_COLUMNS))
+
+
 def request_checks(requests: dict[str, dict[str, object]]) -> list[dict[str, object]]:
     if not requests:
         return []
-    def rows(key: str) -> dict[str, object]:
-        return requests.get(key, {})
+    # Each cell's number and its printed form once: every cell takes part in two or three checks.
+    rows = {key: _row_numbers(row) for key, row in requests.items()}
+
+    def side(keys: list[str] | tuple[str, ...], index: int) -> tuple[list[float], list[str]]:
+        found = [rows.get(key, _NO_ROW) for key in keys]
+        return [nums[index] for nums, _ in found], [texts[index] for _, texts in found]
 
     checks = []
-    for column in REQUEST_COLUMNS:
-        checks.append(_check(
-            f"requests.balance.{column}",
-            [rows("new").get(column), rows("carried_over").get(column)],
-            [rows("total").get(column), rows("carried_forward").get(column)],
-        ))
+    for index, column in enumerate(REQUEST_COLUMNS):
+        checks.append(_shown_check(f"requests.balance.{column}", *side(("new", "carried_over"), index),
+                                   *side(("total", "carried_forward"), index)))
     results = [key for key in requests if key not in NOT_RESULTS]
-    for column in REQUEST_COLUMNS:
-        checks.append(_check(
-            f"requests.results.{column}",
-            [requests[key].get(column) for key in results],
-            [rows("total").get(column)],
-        ))
-    for key, row in requests.items():
-        checks.append(_check(f"requests.row_total.{key}", [row.get(c) for c in APPLICANT_COLUMNS], [row.get("total")]))
+    for index, column in enumerate(REQUEST_COLUMNS):
+        checks.append(_shown_check(f"requests.results.{column}", *side(results, index), *side(("total",), index)))
+    for key, (nums, texts) in rows.items():  # the applicant columns against the total column
+        checks.append(_shown_check(f"requests.row_total.{key}", nums[:-1], texts[:-1], nums[-1:], texts[-1:]))
     return checks
+
+
+def _row_numbers(row: dict[str, object]) -> tuple[list[float], list[str]]:
+    nums = [_n(row.get(column)) for column in REQUEST_COLUMNS]
+    return nums, list(map(_fmt, nums))
 
 
 def appeal_checks(appeals: dict[str, dict[str, object]]) -> list[dict[str, object]]:

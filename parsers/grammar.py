@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from . import labels as L
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,22 @@ _ASIDE = re.compile(r"\([^()]{5,}(?:\)|$)|^[^()]{0,30}\)")
 _SPANNING_LABEL_CHARS = frozenset("三四五六七()、.本年度办理结果不予公开无法提供处理其他")
 
 
+# Label runs recur row after row and report after report; prose runs do not, and are long.
+_CACHED_RUN_CHARS = 64
+
+
+def label_cache(function: Callable[[str], T]) -> Callable[[str], T]:
+    """``function`` of a run, memoised for runs as short as labels (it must be pure and its
+    answer immutable): the table walker asks the same questions of the same labels."""
+    cached = functools.lru_cache(maxsize=8192)(function)
+
+    @functools.wraps(function)
+    def call(run: str) -> T:
+        return cached(run) if len(run) <= _CACHED_RUN_CHARS else function(run)
+    return call
+
+
+@label_cache
 def normalize(run: str) -> str:
     return _ASIDE.sub("", L.normalize(run)).replace("/", "").replace("其它", "其他")
 
@@ -102,6 +122,7 @@ def _numbered_in_group(row: Row, run: str, last: str, after: int) -> bool:
     return named or (previous is not None and previous.group == row.group)
 
 
+@label_cache
 def is_spanning_fragment(run: str) -> bool:
     """A piece of a label spanning rows (公开 of （三）不予公开) that a dump printed mid-row."""
     return 0 < len(run) <= 8 and set(run) <= _SPANNING_LABEL_CHARS and not _TOTAL.match(run)
@@ -126,6 +147,7 @@ SUBTABLES = (("regulations", "normative_documents"), ("licensing", "other_servic
              ("punishment", "enforcement"), ("fees",), ("procurement",))
 
 
+@label_cache
 def proactive_item(run: str) -> str | None:
     last = run[-24:]
     for item, pattern in _ITEM_AT_END:
@@ -134,6 +156,7 @@ def proactive_item(run: str) -> str | None:
     return None
 
 
+@label_cache
 def is_proactive_header(run: str) -> bool:
     return any(word in run for word in _PROACTIVE_HEADER)
 
@@ -142,6 +165,7 @@ def is_proactive_header(run: str) -> bool:
 UNNAMED = "unnamed"
 
 
+@label_cache
 def metrics(header: str) -> tuple[str, ...]:
     """The metric columns a header names, in printed order."""
     found: list[tuple[int, str]] = []
@@ -161,15 +185,18 @@ _APPEAL_WORDS = ("行政复议", "行政法复议", "行政诉讼", "结果维�
 _APPEAL_CHARS = frozenset("".join(_APPEAL_WORDS) + "四、.()政府信息公开情况")
 
 
+@label_cache
 def is_appeal_header(run: str) -> bool:
     columns = sum(word in run for word in ("维持", "纠正", "审结", "直接起诉", "复议后起诉"))
     return columns >= 2 or "复议" in run and "诉讼" in run and is_appeal_fragment(run)
 
 
+@label_cache
 def is_prose(run: str) -> bool:
     return bool(_SENTENCE_END.search(run)) or len(run) > 120
 
 
+@label_cache
 def after_prose(run: str) -> str:
     """The labels after the last sentence of a run: a table's header follows the prose before it,
     or a numbered row label does; anything else after a sentence is still prose."""
@@ -178,5 +205,6 @@ def after_prose(run: str) -> str:
     return rest if tabular else ""
 
 
+@label_cache
 def is_appeal_fragment(run: str) -> bool:
     return set(run) <= _APPEAL_CHARS

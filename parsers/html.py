@@ -12,6 +12,7 @@ from the DOM.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +23,8 @@ from lxml.html import HtmlElement
 
 from .document import Block, Cell, Document, Table
 from .errors import ParseError
+
+Element = etree._Element
 
 # ---------------------------------------------------------------- decoding
 
@@ -96,7 +99,7 @@ DEPTH_WARNING = f"page nested deeper than {_PARSER_DEPTH_LIMIT} levels: the HTML
 
 
 def _html_parser() -> etree.HTMLParser:
-    """lxml.html's parser with the same element classes, looked up in C.
+    """lxml.html's parser with the same element classes, looked up in C (for trafilatura).
 
     lxml.html's own lookup is a Python method called for every element proxy created: about a
     tenth of the time of walking a report page.
@@ -112,15 +115,20 @@ def _html_parser() -> etree.HTMLParser:
     return parser
 
 
-_PARSER = _html_parser()
+# Pages are read as lxml's plain elements: an HtmlElement proxy is an instance of a Python
+# subclass, which makes every element lxml hands out (every table cell) cost a third more.
+# Only trafilatura needs lxml.html's classes, on pages where no report body is found.
+_PARSER = etree.HTMLParser()
+_LXML_HTML_PARSER = _html_parser()
+_text_content = etree.XPath("string()", smart_strings=False)  # = lxml.html's text_content()
 
 
-def parse_tree(text: str) -> HtmlElement:
+def parse_tree(text: str, parser: etree.HTMLParser = _PARSER) -> Element:
     text = _XML_DECLARATION.sub("", text, count=1)
     if not text.strip():
         raise ParseError("empty page")
     try:
-        return lxml.html.document_fromstring(text, parser=_PARSER)
+        return lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as error:
         raise ParseError(f"not readable as HTML ({error})") from None
 
@@ -133,10 +141,14 @@ def extract(data: bytes, folder: Path | None = None) -> Document:
     """``folder``: where the page was saved, to read its images from (``nianbao parse page.html``)."""
     if len(data) > MAX_PAGE_BYTES:
         raise ParseError(f"HTML page larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB: too large for a report page")
-    tree = parse_tree(decode(data))
+    text = decode(data)
+    tree = parse_tree(text)
     body = find_body(tree)
+    if body is None:  # trafilatura reads the page: it takes lxml.html's elements only
+        tree = parse_tree(text, _LXML_HTML_PARSER)
     blocks, warnings = blocks_from_tree(body) if body is not None else _blocks_without_body(tree)
-    if body is not None and body.find(".//img") is not None and not any(isinstance(b, Table) for b in blocks):
+    # The image search last: it walks the whole body, and a report page has its tables.
+    if body is not None and not any(isinstance(b, Table) for b in blocks) and body.find(".//img") is not None:
         from .ocr import blocks_with_images  # tables printed as pictures: only then load OCR
 
         blocks, warnings = blocks_with_images(body, folder, lambda root: blocks_from_tree(root))
@@ -183,7 +195,7 @@ _REPORT_TABLE_WORDS = ("申请", "信息内容", "行政复议")
 _SPACES = re.compile(r"\s+")
 
 
-def find_body(tree: HtmlElement) -> HtmlElement | None:
+def find_body(tree: Element) -> Element | None:
     """A CMS container holding the section headings, else the smallest element holding them,
     else a container that at least names the report (pre-2019 reports have other headings)."""
     with_headings, naming = _containers(tree)
@@ -193,18 +205,18 @@ def find_body(tree: HtmlElement) -> HtmlElement | None:
     return smallest if smallest is not None else naming
 
 
-def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | None]:
+def _containers(tree: Element) -> tuple[Element | None, Element | None]:
     """The first CMS container holding two section headings, and the first naming the report.
 
     Containers are tried in the order of _CONTAINERS, each kind's elements in page order.
     """
-    candidates: dict[HtmlElement, set[int]] = {}  # in page order
+    candidates: dict[Element, set[int]] = {}  # in page order
     for attribute in _CLASSES_AND_IDS(tree):
         if _ANY_CONTAINER_NAME.search(attribute):  # each kind needs its name in the value
             element = attribute.getparent()
             if element not in candidates:
                 candidates[element] = _container_kinds(element)
-    texts: dict[HtmlElement, str] = {}
+    texts: dict[Element, str] = {}
     naming = None
     for kind in range(len(_CONTAINERS)):
         for element, kinds in candidates.items():
@@ -212,7 +224,7 @@ def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | No
                 continue
             text = texts.get(element)
             if text is None:
-                text = texts[element] = "".join(element.text_content().split())  # = _SPACES.sub("", ...)
+                text = texts[element] = "".join(_text_content(element).split())  # = _SPACES.sub("", ...)
             if len(set(_HEADING.findall(text))) >= 2:
                 return element, naming
             if naming is None and "年度报告" in text:
@@ -220,7 +232,7 @@ def _containers(tree: HtmlElement) -> tuple[HtmlElement | None, HtmlElement | No
     return None, naming
 
 
-def _container_kinds(element: HtmlElement) -> set[int]:
+def _container_kinds(element: Element) -> set[int]:
     """The positions in _CONTAINERS of the containers this element is."""
     classes = set(_XML_SPACE.split(element.get("class") or ""))
     element_id = element.get("id")
@@ -228,9 +240,9 @@ def _container_kinds(element: HtmlElement) -> set[int]:
             if (names in classes if attribute == "class" else element_id in names.split())}
 
 
-def _smallest_report_element(tree: HtmlElement) -> HtmlElement | None:
+def _smallest_report_element(tree: Element) -> Element | None:
     """The deepest element holding the most of the section headings and report tables seen."""
-    marks: dict[HtmlElement, set[object]] = {}
+    marks: dict[Element, set[object]] = {}
     for element, mark in _report_marks(tree):
         for holder in (element, *element.iterancestors()):
             marks.setdefault(holder, set()).add(mark)
@@ -242,7 +254,7 @@ def _smallest_report_element(tree: HtmlElement) -> HtmlElement | None:
     return max(candidates, key=lambda element: sum(1 for _ in element.iterancestors()))
 
 
-def _report_marks(tree: HtmlElement) -> Iterator[tuple[HtmlElement, object]]:
+def _report_marks(tree: Element) -> Iterator[tuple[Element, object]]:
     """(element, heading phrase) for each short line naming a section; (table, table) for report tables."""
     for element in tree.iter():
         own_text = element.text if isinstance(element.tag, str) else None  # not a comment's
@@ -257,27 +269,27 @@ def _report_marks(tree: HtmlElement) -> Iterator[tuple[HtmlElement, object]]:
             yield table, table
 
 
-def _is_report_table(table: HtmlElement) -> bool:
-    text = table.text_content()
+def _is_report_table(table: Element) -> bool:
+    text = _text_content(table)
     return any(word in text for word in _REPORT_TABLE_WORDS)
 
 
-def _layout_tables(root: HtmlElement) -> set[HtmlElement]:
+def _layout_tables(root: Element) -> set[Element]:
     """Tables holding another table with text: page layout, not a report grid.
 
     Visited innermost first, so each table knows whether a table inside it has text.
     """
-    layout: set[HtmlElement] = set()
+    layout: set[Element] = set()
     for table in reversed(list(root.iter("table"))):
         outer = next(table.iterancestors("table"), None)  # first: most tables are in none
-        if outer is not None and (table in layout or table.text_content().strip()):
+        if outer is not None and (table in layout or _text_content(table).strip()):
             layout.add(outer)
     return layout
 
 
 # ---------------------------------------------------------------- the body without a container
 
-def _blocks_without_body(tree: HtmlElement) -> tuple[list[Block], list[str]]:
+def _blocks_without_body(tree: Element) -> tuple[list[Block], list[str]]:
     """trafilatura's prose, with the report tables from the DOM put back where they stood."""
     import trafilatura
 
@@ -290,7 +302,7 @@ def _blocks_without_body(tree: HtmlElement) -> tuple[list[Block], list[str]]:
     return _interleave(lines, page_blocks), warnings
 
 
-def _add_trafilatura_metadata(document: Document, tree: HtmlElement) -> None:
+def _add_trafilatura_metadata(document: Document, tree: Element) -> None:
     """Only where the DOM gave no answer: this pass costs more than the whole DOM path."""
     import trafilatura
 
@@ -326,30 +338,27 @@ _BLOCK_TAGS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dd dt br tr td th c
 _SKIP_TAGS = frozenset({"head", "title", "script", "style", "noscript", "template", "select", "button", "textarea",
                         "iframe", "object", "svg"})
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# Only elements with one of these attributes can be hidden; most pages hide nothing, which one
-# regular expression over all their styles shows without an element object for each.
-_STYLES = etree.XPath("descendant-or-self::*/@style", smart_strings=False)
-_HIDDEN_ATTRIBUTE = etree.XPath("descendant-or-self::*[@hidden]")
-_STYLED = etree.XPath("descendant-or-self::*[@style or @hidden]")
+# Only elements with one of these attributes can be hidden. Both are collected in one pass over
+# the subtree (each pass costs about as much as lxml's walk of it, whatever it collects), and an
+# attribute's parent is its element: no element object is made for the rest.
+_STYLE_AND_HIDDEN = etree.XPath("descendant-or-self::*/@style | descendant-or-self::*/@hidden")
 _WALK_EVENTS = ("start", "end", "comment", "pi")
 
 
-def blocks_from_tree(root: HtmlElement) -> tuple[list[Block], list[str]]:
+def blocks_from_tree(root: Element) -> tuple[list[Block], list[str]]:
     """Paragraphs and report grids under root, in document order, and any warnings."""
     walk = _Walk(_layout_tables(root), cells_as_text=False)
     walk.run(root)
     return walk.blocks, walk.warnings
 
 
-def _hidden_elements(root: HtmlElement) -> set[HtmlElement]:
+def _hidden_elements(root: Element) -> set[Element]:
     """Elements under root (and root) that an inline style or the hidden attribute hides.
 
     The set holds the elements' proxies, so lxml hands out the same objects while it lives.
     """
-    if not _HIDDEN.search("\0".join(_STYLES(root))):  # no match can span a NUL
-        return set(_HIDDEN_ATTRIBUTE(root))
-    return {element for element in _STYLED(root)
-            if element.get("hidden") is not None or _HIDDEN.search(element.get("style") or "")}
+    return {attribute.getparent() for attribute in _STYLE_AND_HIDDEN(root)
+            if attribute.attrname == "hidden" or _HIDDEN.search(attribute)}
 
 
 class _Walk:
@@ -359,14 +368,14 @@ class _Walk:
     skipped element (script, hidden) keeps only its tail, a report table becomes a grid.
     """
 
-    def __init__(self, layout_tables: set[HtmlElement], cells_as_text: bool) -> None:
+    def __init__(self, layout_tables: set[Element], cells_as_text: bool) -> None:
         self.layout_tables = layout_tables
         self.cells_as_text = cells_as_text  # inside a cell every nested table is only text
         self.blocks: list[Block] = []
         self.warnings: list[str] = []
         self._line: list[str] = []
 
-    def run(self, root: HtmlElement) -> None:
+    def run(self, root: Element) -> None:
         hidden = _hidden_elements(root)
         tables = not self.cells_as_text
         blocks, line, block_tags, skip_tags = self.blocks, self._line, _BLOCK_TAGS, _SKIP_TAGS
@@ -405,7 +414,7 @@ class _Walk:
         if deepest >= _PARSER_DEPTH_LIMIT:
             self.warnings.append(DEPTH_WARNING)
 
-    def _add_table(self, table: HtmlElement, hidden: set[HtmlElement]) -> None:
+    def _add_table(self, table: Element, hidden: set[Element]) -> None:
         try:
             grid = _grid(table, hidden)
         except _GridTooLarge as error:
@@ -445,7 +454,7 @@ def _clean(text: str) -> str:
 _LINE_TAGS = _BLOCK_TAGS | _SKIP_TAGS
 
 
-def _only_inline(cell: HtmlElement) -> bool:
+def _only_inline(cell: Element) -> bool:
     """Whether the cell holds only inline elements (<span>, <font>): nothing that ends a line or
     drops text, no comment either (a cell is small: Python's loop beats a C tag filter's setup)."""
     for element in cell.iterdescendants():
@@ -455,12 +464,12 @@ def _only_inline(cell: HtmlElement) -> bool:
     return True
 
 
-def cell_text(cell: HtmlElement) -> str:
+def cell_text(cell: Element) -> str:
     """The cell's lines joined: nothing between Chinese characters (本年新 + 制作数量), else a space."""
     return _cell_text(cell, _hidden_elements(cell))
 
 
-def _cell_text(cell: HtmlElement, hidden: set[HtmlElement]) -> str:
+def _cell_text(cell: Element, hidden: set[Element]) -> str:
     """cell_text, with the hidden elements of the table already found."""
     if cell.tag in _SKIP_TAGS or cell in hidden:
         return ""
@@ -477,7 +486,7 @@ def _cell_text(cell: HtmlElement, hidden: set[HtmlElement]) -> str:
     return text
 
 
-def _cell_lines(cell: HtmlElement, hidden: set[HtmlElement]) -> list[str]:
+def _cell_lines(cell: Element, hidden: set[Element]) -> list[str]:
     """_Walk.run inside a cell (every nested table only text): the cell's non-empty lines."""
     lines: list[str] = []
     line: list[str] = []
@@ -521,12 +530,12 @@ _ROWS = etree.XPath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
 _EMPTY_CELL = Cell("")
 
 
-def table_grid(table: HtmlElement) -> Table:
+def table_grid(table: Element) -> Table:
     """The table as a full grid: each span's origin cell, and merged copies where it reaches."""
     return _grid(table, _hidden_elements(table))
 
 
-def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
+def _grid(table: Element, hidden: set[Element]) -> Table:
     """table_grid, with the hidden elements under the table already found.
 
     Cells are immutable, so a span's merged copies and the grid's blank positions share one Cell.
@@ -542,19 +551,20 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
             while column in row:
                 column += 1
             # Most cells have no spans: the attribute lookups, not the parsing, are the cost.
-            rowspan = 1 if cell.get("rowspan") is None else _rowspan(cell, count - r)
-            colspan = 1 if cell.get("colspan") is None else _colspan(cell)
+            rowspan, colspan = cell.get("rowspan"), cell.get("colspan")
+            rowspan = 1 if rowspan is None else _rowspan(rowspan, count - r)
+            colspan = 1 if colspan is None else _colspan(colspan)
             budget -= rowspan * colspan
             if budget < 0:
                 raise _GridTooLarge(f"table skipped: its spans cover over {_MAX_GRID_CELLS} cells")
-            text = _cell_text(cell, hidden)
-            row[column] = Cell(text)
+            if hidden or len(cell):
+                found = Cell(_cell_text(cell, hidden))
+            else:  # text only, as most cells are
+                text = cell.text
+                found = _EMPTY_CELL if not text else _text_cell(text) if len(text) <= _SHORT else Cell(_clean(text))
+            row[column] = found
             if rowspan > 1 or colspan > 1:
-                # Overlapping spans in a broken table: the first cell to claim a position keeps it.
-                merged = Cell(text, merged=True)
-                for covered in placed[r:r + rowspan]:
-                    for c in range(column, column + colspan):
-                        covered.setdefault(c, merged)
+                _spread(placed[r:r + rowspan], range(column, column + colspan), found.text)
             column += colspan
     width = max((max(row) + 1 for row in placed if row), default=0)
     if width * count > _MAX_GRID_CELLS:
@@ -562,24 +572,49 @@ def _grid(table: HtmlElement, hidden: set[HtmlElement]) -> Table:
     return Table([[row.get(c, _EMPTY_CELL) for c in range(width)] for row in placed if row])
 
 
+# Texts of cells this short are labels and numbers, which recur across a report's tables and
+# across reports: a cache of them stays small while it saves most cells their cleaning.
+_SHORT = 64
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_cell(text: str) -> Cell:
+    """The Cell of a text-only cell (immutable, so one serves every cell with this text)."""
+    return Cell(_clean(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _merged_cell(text: str) -> Cell:
+    return Cell(text, merged=True)
+
+
+def _spread(rows: list[dict[int, Cell]], columns: range, text: str) -> None:
+    """A span's merged copies at the positions it covers. Overlapping spans in a broken table:
+    the first cell to claim a position keeps it."""
+    merged = _merged_cell(text) if len(text) <= _SHORT else Cell(text, merged=True)
+    for covered in rows:
+        for c in columns:
+            covered.setdefault(c, merged)
+
+
 _SPAN_NUMBER = re.compile(r"\s*(\d+)")
 
 
-def _span_value(cell: HtmlElement, name: str) -> int | None:
-    value = cell.get(name)
+def _span_value(value: str) -> int | None:
+    """A rowspan's or colspan's number (its leading digits), None if it has none."""
     match = _SPAN_NUMBER.match(value) if value else None
     return int(match.group(1)) if match else None
 
 
-def _rowspan(cell: HtmlElement, rows_left: int) -> int:
-    value = _span_value(cell, "rowspan")
-    if value == 0:  # HTML: to the end of the table
+def _rowspan(value: str, rows_left: int) -> int:
+    number = _span_value(value)
+    if number == 0:  # HTML: to the end of the table
         return rows_left
-    return max(1, min(value or 1, rows_left))
+    return max(1, min(number or 1, rows_left))
 
 
-def _colspan(cell: HtmlElement) -> int:
-    return max(1, min(_span_value(cell, "colspan") or 1, _MAX_COLSPAN))
+def _colspan(value: str) -> int:
+    return max(1, min(_span_value(value) or 1, _MAX_COLSPAN))
 
 
 # ---------------------------------------------------------------- title and date
@@ -588,7 +623,7 @@ _TITLE_SEPARATORS = re.compile(r"\s*(?:_|｜|\||--|\s-\s)\s*")
 _MAX_TITLE_CHARS = 100
 
 
-def find_report_title(tree: HtmlElement, blocks: list[Block]) -> str | None:
+def find_report_title(tree: Element, blocks: list[Block]) -> str | None:
     """The first title-like text naming an annual report (年度报告 before the looser 年报/报告)."""
     candidates = []
     for text in _title_candidates(tree, blocks):
@@ -603,21 +638,21 @@ def find_report_title(tree: HtmlElement, blocks: list[Block]) -> str | None:
     return None
 
 
-def _title_candidates(tree: HtmlElement, blocks: list[Block]) -> Iterator[str]:
+def _title_candidates(tree: Element, blocks: list[Block]) -> Iterator[str]:
     for meta in tree.iter("meta"):
         if (meta.get("name") or "").lower() == "articletitle":
             yield _clean(meta.get("content") or "")
     for h1 in tree.iter("h1"):
-        yield _clean(h1.text_content())
+        yield _clean(_text_content(h1))
     yield from _TITLE_SEPARATORS.split(page_title(tree) or "")
     yield from (block for block in blocks[:5] if isinstance(block, str))
     for element in tree.xpath("//*[contains(@class, 'title')] | //h2"):
-        yield _clean(element.text_content())
+        yield _clean(_text_content(element))
 
 
-def page_title(tree: HtmlElement) -> str | None:
+def page_title(tree: Element) -> str | None:
     title = tree.find(".//title")
-    text = _clean(title.text_content()) if title is not None else ""
+    text = _clean(_text_content(title)) if title is not None else ""
     return text or None
 
 
@@ -628,7 +663,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,
 _LABELLED_DATE = re.compile(r"(?:发布|发文|成文|公开|印发)(?:时间|日期)\s*[:：]?\s*" + _DATE.pattern)
 
 
-def find_published(tree: HtmlElement) -> str | None:
+def find_published(tree: Element) -> str | None:
     """The date from the page's metadata, else a 发布时间/发文日期 label on the page."""
     dates: dict[str, str] = {}
     for meta in tree.iter("meta"):
@@ -640,7 +675,7 @@ def find_published(tree: HtmlElement) -> str | None:
         if name in dates:
             return dates[name]
     body = tree.find("body")
-    match = _LABELLED_DATE.search(body.text_content() if body is not None else "")
+    match = _LABELLED_DATE.search(_text_content(body) if body is not None else "")
     return _iso_date(*match.groups()) if match else None
 
 

@@ -25,9 +25,14 @@ _SIGNATURE = re.compile(r"(人民政府|政府|办公室|办事处|委员会|管
 _BARE_PLACE = re.compile(r"(省|市|县|旗|镇|乡|街道)$")
 
 
+_WHITESPACE = re.compile(r"\s+")
+_FIELD_LABEL = re.compile(r"^(?:标题|题目|名称)[:：]")
+_HEADING_END = re.compile(r"^[^。，,；;]{0,30}?(?:情况|事项|措施|概述)(?=\S)")
+
+
 def clean(text: str) -> str:
-    text = re.sub(r"\s+", "", text.replace("　", " ")).lstrip("#*").strip()
-    return re.sub(r"^(?:标题|题目|名称)[:：]", "", text)
+    text = _WHITESPACE.sub("", text.replace("　", " ")).lstrip("#*").strip()
+    return _FIELD_LABEL.sub("", text)
 
 
 def find_title(paragraphs: list[str], given: str | None) -> str | None:
@@ -117,7 +122,7 @@ def section_of(paragraph: str) -> tuple[str, str] | None:
 
 def _after_heading(rest: str) -> str:
     """Text that shares the heading's paragraph (flattened pages run straight on)."""
-    match = re.match(r"^[^。，,；;]{0,30}?(?:情况|事项|措施|概述)(?=\S)", rest)
+    match = _HEADING_END.match(rest)
     return rest[match.end():].strip() if match and len(rest) > match.end() else ""
 
 

@@ -9,6 +9,7 @@ or left null with a warning naming them.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -180,8 +181,8 @@ def _unstacked(rows: list[_Row]) -> Iterator[_Row]:
     """Rows of table 三 whose labels a text dump printed elsewhere leave their values stacked
     under the row before: whole rows that each add up are given to the rows expected next."""
     for index, row in enumerate(rows):
-        missing = _missing_after(row, rows[index + 1:]) if row.table == "requests" else []
-        chunks = [row.tokens[i:i + REQUEST_WIDTH] for i in range(0, len(row.tokens), REQUEST_WIDTH)]
+        missing = _missing_after(row, rows, index + 1) if row.table == "requests" else []
+        chunks = [row.tokens[i:i + REQUEST_WIDTH] for i in range(0, len(row.tokens), REQUEST_WIDTH)] if missing else []
         if missing and len(chunks) == len(missing) + 1 and all(_stacked_row(chunk) for chunk in chunks):
             for key, chunk in zip([row.key, *missing], chunks):
                 yield _Row("requests", key, chunk, pieces=1)
@@ -189,10 +190,13 @@ def _unstacked(rows: list[_Row]) -> Iterator[_Row]:
             yield row
 
 
-def _missing_after(row: _Row, following: list[_Row]) -> list[str]:
-    """The keys of table 三 between a row and the next row found, in printed order."""
-    nxt = next((r for r in following if r.table == "requests"), None)
-    if len(row.tokens) < 2 * REQUEST_WIDTH or nxt is None:
+def _missing_after(row: _Row, rows: list[_Row], start: int) -> list[str]:
+    """The keys of table 三 between a row and the next row found (from ``rows[start]`` on), in
+    printed order. Only a row holding two rows' values or more can have any."""
+    if len(row.tokens) < 2 * REQUEST_WIDTH:
+        return []
+    nxt = next((r for r in itertools.islice(rows, start, None) if r.table == "requests"), None)
+    if nxt is None:
         return []
     start, end = G.REQUEST_INDEX[row.key], G.REQUEST_INDEX[nxt.key]
     keys = [r.key for r in G.REQUEST_ROWS[start + 1:end]]

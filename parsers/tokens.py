@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import Block, Cell, Table
 from .numbers import is_value_like, normalize_cell
@@ -26,15 +26,19 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,4}\s*[-—－–]|第\s*\
 _PLACEHOLDERS = frozenset({"/", "／", "-", "—", "——", "－", "无", "\\", "_"})
 _BLANK_MARKS = _PLACEHOLDERS - {"无"}
 _MARKS = re.compile(r"——|[/／\-—－无\\_]")
+_ONLY_MARKS = re.compile(r"[/／\-—－无\\_]+")
+_SPACE_INSIDE = re.compile(r"\S\s+\S")
+_SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One label fragment or one value as printed.
 
     ``source`` is ``cell`` (a grid cell), ``line`` (a text line holding just this value) or
     ``run`` (digits inside running text, cut at spaces and at labels). ``span`` counts the
-    grid positions a cell covers; ``blank`` marks an empty value cell.
+    grid positions a cell covers; ``blank`` marks an empty value cell. A named tuple, not a
+    frozen dataclass: a report makes thousands, and a frozen dataclass sets each field through
+    object.__setattr__.
     """
 
     text: str
@@ -72,10 +76,9 @@ def _label_words(tokens: list[Token]) -> list[Token]:
 
 def row_tokens(row: list[Cell]) -> list[Token]:
     """A grid row: its label cells, then its value cells with blanks and spans kept."""
-    last_label = -1
-    for index, cell in enumerate(row):
-        if not cell.merged and not is_value_like(cell.text):
-            last_label = index
+    last_label = len(row) - 1  # from the right: most of a row is values after its labels
+    while last_label >= 0 and (row[last_label].merged or is_value_like(row[last_label].text)):
+        last_label -= 1
     # A label cell may carry its row's first value (属于国家秘密0) where columns were guessed.
     tokens = [t for c in row[: last_label + 1] if not c.merged and c.text.strip() for t in _label_cell(c.text)]
     filled = False
@@ -108,7 +111,7 @@ def text_tokens(text: str) -> list[Token]:
     stripped = normalize_cell(text)
     if not stripped or _PAGE_NUMBER.match(text):
         return []
-    if re.search(r"\S\s+\S", text.strip()):  # spaces inside: several cells on one line
+    if _SPACE_INSIDE.search(text.strip()):  # spaces inside: several cells on one line
         return list(_run_tokens(text))
     if stripped in _PLACEHOLDERS:
         return [Token(stripped, True, "line", blank=stripped != "无")]
@@ -120,7 +123,7 @@ def text_tokens(text: str) -> list[Token]:
 def _run_tokens(text: str) -> Iterator[Token]:
     """Running text: digit runs become values unless a date or an item number; the rest labels."""
     label = ""
-    for piece in re.split(r"\s+", text.strip()):
+    for piece in _SPACES.split(text.strip()):
         position = 0
         for match in _NUMBER.finditer(piece):
             label += piece[position:match.start()]
@@ -148,7 +151,6 @@ def _numbering_split(digits: str, after: str) -> tuple[str, str]:
 
 def _flush(label: str) -> list[Token]:
     """A label, or a placeholder standing for a value between numbers (0无0, 5—3)."""
-    marks = _MARKS.findall(label)
-    if label and "".join(marks) == label:
-        return [Token(mark, True, "run", blank=mark != "无") for mark in marks]
+    if label and _ONLY_MARKS.fullmatch(label):  # fails at the first other character of a long label
+        return [Token(mark, True, "run", blank=mark != "无") for mark in _MARKS.findall(label)]
     return [Token(label, False, "run")] if label else []

@@ -153,6 +153,12 @@ def test_text_after_comments_hidden_and_script_elements():
                                                                       "第一行第二行 and more"]
 
 
+def test_hidden_attribute_hides_a_paragraph_a_cell_and_text_inside_a_cell():
+    table = "<table><tr><td>收到申请</td><td><span hidden>9</span>3</td><td hidden>7</td></tr></table>"
+    document = html.extract(trs_page(body=f"<p>年度报告</p><p hidden>隐藏段落</p>{table}").encode())
+    assert document.paragraphs == ["年度报告"] and grid(document.tables[0]) == [["收到申请", "3", ""]]
+
+
 def test_absurd_spans_are_clamped():
     table = '<table><tr><td rowspan="100000" colspan="100000">大</td><td>x</td></tr><tr><td>y</td></tr></table>'
     rows = html.extract(trs_page(body=f"<p>年度报告</p>{table}").encode()).tables[0].rows
