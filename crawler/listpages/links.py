@@ -84,8 +84,17 @@ def _directory_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path[:parts.path.rfind("/") + 1], "", ""))
 
 
+# A relative path of plain names (./202401/t20240101_5.html, bmnb/) and a directory URL without
+# empty, . or .. segments: joined, they are one string after the other, as urljoin would give.
+_PLAIN_SEGMENT = r"(?!\.\.?(?:/|$))[^/?#;:\\\s\x00-\x1f]+"
+_PLAIN_PATH = re.compile(rf"(?:\./)?(?:{_PLAIN_SEGMENT}/)*{_PLAIN_SEGMENT}/?")
+_PLAIN_DIRECTORY = re.compile(rf"https?://[^/?#]+/(?:{_PLAIN_SEGMENT}/)*")
+
+
 @functools.lru_cache(maxsize=16384)
 def _joined(base: str, href: str) -> str | None:
+    if _PLAIN_PATH.fullmatch(href) and _PLAIN_DIRECTORY.fullmatch(base):
+        return base + href.removeprefix("./")
     parts = urlsplit(urljoin(base, href))
     if parts.scheme not in ("http", "https"):
         return None
