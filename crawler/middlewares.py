@@ -4,10 +4,12 @@ conditionally, and read pages whose header charset is wrong."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import defaultdict
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -26,10 +28,20 @@ from .siblings import DEFAULT_PATH, Archive, page_encoding
 
 def site_of(url_or_request: str | Request) -> str:
     """The site key of a URL: scheme://host[:port], the unit of politeness and of reporting."""
-    from urllib.parse import urlsplit
-
-    parts = urlparse_cached(url_or_request) if isinstance(url_or_request, Request) else urlsplit(url_or_request)
+    if isinstance(url_or_request, Request):
+        parts = urlparse_cached(url_or_request)
+        return f"{parts.scheme}://{parts.netloc}".lower()
+    plain = _PLAIN_ORIGIN.match(url_or_request)
+    if plain and plain.group().isascii() and not _SPLIT_DROPS.search(url_or_request):
+        return plain.group(1).lower()
+    parts = urlsplit(url_or_request)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+# The scheme and host of an ordinary URL, read as urlsplit reads them: the spider asks a page's
+# site several times over, and splitting the whole URL each time showed in the reactor's profile.
+_PLAIN_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]]*)(?:[/?#]|$)")
+_SPLIT_DROPS = re.compile(r"[\t\r\n]")
 
 
 class SiteOffsiteMiddleware(OffsiteMiddleware):

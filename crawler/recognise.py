@@ -114,14 +114,17 @@ def is_column_link(title: str, url: str) -> bool:
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx")
 _DOWNLOAD = re.compile(r"downfile\.jsp|download\.jsp|/attach/|[?&]fileid=|downloadfile|filedownload", re.I)
-_FILE_LINK_SIGNS = (b".pdf", b".doc", b".wps", b".ofd", b".xls", b"download", b"downfile", b"/attach/", b"fileid=")
+_FILE_LINK_WORDS = (b"download", b"downfile", b"/attach/", b"fileid=")
+# One search for the five extensions: a regex that starts with a literal finds the few dots of a
+# page as fast as a substring test, where five substring tests took five times as long.
+_FILE_LINK_EXTENSION = re.compile(rb"\.(?:pdf|doc|wps|ofd|xls)")
 
 
 def may_link_files(body: bytes) -> bool:
     """A quick look at the raw page: most report pages link no file, and then reading their
     links with lxml (a millisecond a page) can be skipped."""
-    lowered = body.lower()  # substring tests: a case-blind regex took half a millisecond a page
-    return any(sign in lowered for sign in _FILE_LINK_SIGNS)
+    lowered = body.lower()  # a case-blind regex took half a millisecond a page
+    return any(word in lowered for word in _FILE_LINK_WORDS) or _FILE_LINK_EXTENSION.search(lowered) is not None
 
 
 def _extension(url: str) -> str | None:
