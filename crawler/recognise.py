@@ -127,13 +127,21 @@ def may_link_files(body: bytes) -> bool:
     return any(word in lowered for word in _FILE_LINK_WORDS) or _FILE_LINK_EXTENSION.search(lowered) is not None
 
 
+def _suffix(path: str) -> str:
+    """``PurePosixPath(path).suffix`` without building the path (the spider asks it of every
+    link of every list page)."""
+    name = next((part for part in reversed(path.split("/")) if part and part != "."), "")
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def _extension(url: str) -> str | None:
-    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower().lstrip(".")
+    suffix = _suffix(unquote(urlsplit(url).path)).lower().lstrip(".")
     if suffix in FILE_EXTENSIONS:
         return suffix
     # Download endpoints often name the file in the query: download.jsp?filename=report.pdf
     for _, value in parse_qsl(urlsplit(url).query):
-        suffix = PurePosixPath(value).suffix.lower().lstrip(".")
+        suffix = _suffix(value).lower().lstrip(".")
         if suffix in FILE_EXTENSIONS:
             return suffix
     return None
@@ -264,7 +272,7 @@ _PAGE_EXTENSIONS = {"", "html", "htm", "shtml", "jsp", "asp", "aspx", "php", "do
 
 
 def _kind_of_name(name: str | None) -> str | None:
-    suffix = PurePosixPath(name or "").suffix.lower().lstrip(".")
+    suffix = _suffix(name or "").lower().lstrip(".")
     return suffix if suffix in FILE_EXTENSIONS else None
 
 
@@ -282,7 +290,7 @@ def document_kind(url: str, content_type: str | None, filename: str | None) -> s
     kind = _kind_of_name(filename) or _kind_of_type(content_type) or _extension(url)
     if kind:
         return kind
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+    suffix = _suffix(urlsplit(url).path).lower().lstrip(".")
     media = (content_type or "").lower()
     if suffix in _PAGE_EXTENSIONS and (not media or "octet-stream" not in media) and not _DOWNLOAD.search(url):
         return "page"
