@@ -18,8 +18,25 @@ from .listpage import Link
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
+# The last text parsed and its tree: the spider reads a portal's entry page as a list page, then
+# for its report columns, then for its landing pages, each from the response's one text.
+_last_parsed: tuple[str, lxml.html.HtmlElement] | None = None
+
+
 def parse(text: str) -> lxml.html.HtmlElement:
-    """Parse page text; lxml refuses str input that still carries an XML encoding declaration."""
+    """The tree of a page's text, parsed once however many readers ask for it in turn (none
+    changes it)."""
+    global _last_parsed
+    last = _last_parsed
+    if last is not None and last[0] is text:
+        return last[1]
+    root = _parsed(text)
+    _last_parsed = (text, root)
+    return root
+
+
+def _parsed(text: str) -> lxml.html.HtmlElement:
+    # lxml refuses str input that still carries an XML encoding declaration.
     text = _XML_DECLARATION.sub("", text or "")
     if not text.strip():
         return lxml.html.fromstring("<html><body></body></html>")
