@@ -4,7 +4,6 @@ conditionally, and read pages whose header charset is wrong."""
 from __future__ import annotations
 
 import asyncio
-import re
 from collections import defaultdict
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -23,6 +22,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.httpobj import urlparse_cached
 
 from .failures import PERMANENT
+from .listpages.links import plain_origin
 from .siblings import DEFAULT_PATH, Archive, page_encoding
 
 
@@ -31,17 +31,13 @@ def site_of(url_or_request: str | Request) -> str:
     if isinstance(url_or_request, Request):
         parts = urlparse_cached(url_or_request)
         return f"{parts.scheme}://{parts.netloc}".lower()
-    plain = _PLAIN_ORIGIN.match(url_or_request)
-    if plain and plain.group().isascii() and not _SPLIT_DROPS.search(url_or_request):
-        return plain.group(1).lower()
+    # The spider asks a page's site several times over: splitting the whole URL each time
+    # showed in the reactor's profile.
+    origin = plain_origin(url_or_request)
+    if origin is not None:
+        return origin.lower()
     parts = urlsplit(url_or_request)
     return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-# The scheme and host of an ordinary URL, read as urlsplit reads them: the spider asks a page's
-# site several times over, and splitting the whole URL each time showed in the reactor's profile.
-_PLAIN_ORIGIN = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]]*)(?:[/?#]|$)")
-_SPLIT_DROPS = re.compile(r"[\t\r\n]")
 
 
 class SiteOffsiteMiddleware(OffsiteMiddleware):

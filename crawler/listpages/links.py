@@ -118,10 +118,28 @@ def _joined(base: str, href: str) -> str | None:
     return urlunsplit(parts._replace(fragment=""))
 
 
-@functools.lru_cache(maxsize=16384)
 def _site(url: str) -> str:
+    return _host_site(plain_origin(url) or url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_site(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
+
+
+# The scheme and host part of an ordinary URL, as urlsplit reads them (it drops tabs and line
+# breaks first, and checks brackets and non-ASCII hosts: those URLs are left to it).
+_PLAIN_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]\t\r\n]*(?=[/?#]|$)")
+
+
+def plain_origin(url: str) -> str | None:
+    """``scheme://netloc`` of an ordinary URL without splitting all of it (the crawl asks every
+    URL's site several times); None when urlsplit must decide."""
+    found = _PLAIN_ORIGIN.match(url)
+    if found is None or not found.group().isascii() or "\t" in url or "\r" in url or "\n" in url:
+        return None
+    return found.group()
 
 
 def same_host(a: str, b: str) -> bool:
