@@ -118,6 +118,7 @@ def _joined(base: str, href: str) -> str | None:
     return urlunsplit(parts._replace(fragment=""))
 
 
+@functools.lru_cache(maxsize=16384)
 def _site(url: str) -> str:
     return _host_site(plain_origin(url) or url)
 
@@ -131,6 +132,21 @@ def _host_site(url: str) -> str:
 # The scheme and host part of an ordinary URL, as urlsplit reads them (it drops tabs and line
 # breaks first, and checks brackets and non-ASCII hosts: those URLs are left to it).
 _PLAIN_ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#\[\]\t\r\n]*(?=[/?#]|$)")
+
+
+def _path(url: str) -> str:
+    """``urlsplit(url).path``, from the end of an ordinary URL's origin to its query or fragment."""
+    origin = plain_origin(url)
+    return _PATH_END.split(url[len(origin):], 1)[0] if origin is not None else urlsplit(url).path
+
+
+_PATH_END = re.compile(r"[?#]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _directory(url: str) -> str:
+    """The directory of a page's URL path: /zwgk/zfxxgknb/ of /zwgk/zfxxgknb/index_1.html."""
+    return _path(url).rsplit("/", 1)[0] + "/"
 
 
 def plain_origin(url: str) -> str | None:
@@ -201,11 +217,13 @@ def item_of(a: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return a.getparent()
 
 
-def date_of(a: lxml.html.HtmlElement) -> str | None:
-    """The date shown beside a link in its item, else in its own title."""
-    item = item_of(a)
+def date_of(a: lxml.html.HtmlElement, item: lxml.html.HtmlElement | None = None, title: str | None = None
+            ) -> str | None:
+    """The date shown beside a link in its item, else in its own title (``item`` and ``title``
+    are its item_of and title_of, when known already)."""
+    item = item_of(a) if item is None else item
     rest = collapse(item.text_content()).replace(collapse(a.text_content()), " ")
-    return find_date(rest) or find_date(title_of(a))
+    return find_date(rest) or find_date(title_of(a) if title is None else title)
 
 
 # Detail pages of the common CMSs: TRS t20230115_101.html, Hanweb art_12_34.html, others.
@@ -216,8 +234,8 @@ _ARTICLE_URL = re.compile(r"/t\d{8}_\d+\.s?html?|/art_\d+_\d+\.html|/(?:content|
 @functools.lru_cache(maxsize=16384)
 def _in_column(url: str, page_url: str) -> bool:
     """Under the page's own directory, as a column's articles are (not at the site root)."""
-    directory = urlsplit(page_url).path.rsplit("/", 1)[0] + "/"
-    return directory != "/" and same_host(url, page_url) and urlsplit(url).path.startswith(directory)
+    directory = _directory(page_url)
+    return directory != "/" and same_host(url, page_url) and _path(url).startswith(directory)
 
 
 def _weight(url: str, page_url: str, title: str, dated: bool) -> float:
@@ -274,11 +292,13 @@ def candidate_anchors(root: lxml.html.HtmlElement, url: str, anchors: list[Ancho
 def main_list_links(url: str, root: lxml.html.HtmlElement, anchors: list[Anchor] | None = None) -> list[Link]:
     """The links of the page's main list: the heaviest container of entries and its siblings."""
     groups: dict[lxml.html.HtmlElement, list[Anchor]] = {}
-    for anchor in candidate_anchors(root, url, anchors):
-        groups.setdefault(item_of(anchor[0]).getparent(), []).append(anchor)
+    dates: dict[lxml.html.HtmlElement, str | None] = {}
+    for a, href, title in candidate_anchors(root, url, anchors):
+        item = item_of(a)
+        groups.setdefault(item.getparent(), []).append((a, href, title))
+        dates[a] = date_of(a, item, title)
     if not groups:
         return []
-    dates = {a: date_of(a) for members in groups.values() for a, _, _ in members}
     score = {c: _group_key(members, url, dates) for c, members in groups.items()}
     best = max(score, key=score.__getitem__)
     # TRS templates split one list into several <ul> of five under one parent.
@@ -303,8 +323,8 @@ _LIST_NAME = re.compile(r"^(?:index|default|list)\.(?:s?html?|jsp|aspx?|php)$", 
 @functools.lru_cache(maxsize=16384)
 def _is_child_list(url: str, href: str) -> bool:
     """A list in a directory below this page's: a sub-column of this column."""
-    directory = urlsplit(url).path.rsplit("/", 1)[0] + "/"
-    path = urlsplit(href).path
+    directory = _directory(url)
+    path = _path(href)
     if not same_host(url, href) or not path.startswith(directory):
         return False
     rest = path[len(directory):]
