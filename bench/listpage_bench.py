@@ -22,6 +22,7 @@ from benchportal import _list_page  # noqa: E402
 from crawler import recognise  # noqa: E402
 from crawler.listpages import links, read_list_page  # noqa: E402
 from crawler.siblings import page_encoding  # noqa: E402
+from timing import best_of  # noqa: E402
 
 SAMPLE_SITE = Path(__file__).resolve().parents[1] / "crawler" / "sampleportal" / "site"
 BENCH_URL = "http://127.0.0.1:8765/zwgk/zfxxgknb/index_{}.html"
@@ -51,19 +52,7 @@ def per_page(function, pages: list[tuple[str, str]]) -> float:
         forget_caches()
         for url, text in pages:
             function(url, text)
-    return best_cpu_of(one_pass) / len(pages)
-
-
-def best_cpu_of(function, repeat: int = 7) -> float:
-    """Fastest of ``repeat`` runs in CPU seconds of this process: on a shared machine, wall time
-    counts the neighbours' work too."""
-    function()
-    timings = []
-    for _ in range(repeat):
-        start = time.process_time()
-        function()
-        timings.append(time.process_time() - start)
-    return min(timings)
+    return best_of(one_pass, clock=time.process_time) / len(pages)
 
 
 def forget_caches() -> None:
