@@ -114,23 +114,34 @@ def is_column_link(title: str, url: str) -> bool:
 
 FILE_EXTENSIONS = ("pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx")
 _DOWNLOAD = re.compile(r"downfile\.jsp|download\.jsp|/attach/|[?&]fileid=|downloadfile|filedownload", re.I)
-_FILE_LINK_SIGNS = (b".pdf", b".doc", b".wps", b".ofd", b".xls", b"download", b"downfile", b"/attach/", b"fileid=")
+_FILE_LINK_WORDS = (b"download", b"downfile", b"/attach/", b"fileid=")
+# One search for the five extensions: a regex that starts with a literal finds the few dots of a
+# page as fast as a substring test, where five substring tests took five times as long.
+_FILE_LINK_EXTENSION = re.compile(rb"\.(?:pdf|doc|wps|ofd|xls)")
 
 
 def may_link_files(body: bytes) -> bool:
     """A quick look at the raw page: most report pages link no file, and then reading their
     links with lxml (a millisecond a page) can be skipped."""
-    lowered = body.lower()  # substring tests: a case-blind regex took half a millisecond a page
-    return any(sign in lowered for sign in _FILE_LINK_SIGNS)
+    lowered = body.lower()  # a case-blind regex took half a millisecond a page
+    return any(word in lowered for word in _FILE_LINK_WORDS) or _FILE_LINK_EXTENSION.search(lowered) is not None
+
+
+def _suffix(path: str) -> str:
+    """``PurePosixPath(path).suffix`` without building the path (the spider asks it of every
+    link of every list page)."""
+    name = next((part for part in reversed(path.split("/")) if part and part != "."), "")
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _extension(url: str) -> str | None:
-    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower().lstrip(".")
+    suffix = _suffix(unquote(urlsplit(url).path)).lower().lstrip(".")
     if suffix in FILE_EXTENSIONS:
         return suffix
     # Download endpoints often name the file in the query: download.jsp?filename=report.pdf
     for _, value in parse_qsl(urlsplit(url).query):
-        suffix = PurePosixPath(value).suffix.lower().lstrip(".")
+        suffix = _suffix(value).lower().lstrip(".")
         if suffix in FILE_EXTENSIONS:
             return suffix
     return None
@@ -261,7 +272,7 @@ _PAGE_EXTENSIONS = {"", "html", "htm", "shtml", "jsp", "asp", "aspx", "php", "do
 
 
 def _kind_of_name(name: str | None) -> str | None:
-    suffix = PurePosixPath(name or "").suffix.lower().lstrip(".")
+    suffix = _suffix(name or "").lower().lstrip(".")
     return suffix if suffix in FILE_EXTENSIONS else None
 
 
@@ -279,7 +290,7 @@ def document_kind(url: str, content_type: str | None, filename: str | None) -> s
     kind = _kind_of_name(filename) or _kind_of_type(content_type) or _extension(url)
     if kind:
         return kind
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower().lstrip(".")
+    suffix = _suffix(urlsplit(url).path).lower().lstrip(".")
     media = (content_type or "").lower()
     if suffix in _PAGE_EXTENSIONS and (not media or "octet-stream" not in media) and not _DOWNLOAD.search(url):
         return "page"

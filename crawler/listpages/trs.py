@@ -67,9 +67,11 @@ def pager_script(url: str, text: str) -> PagerScript | None:
 
 def page_urls(url: str, script: PagerScript) -> list[str]:
     """Every page of the column, index.html first."""
-    names = [f"{script.prefix}.{script.extension}"]
-    names += [f"{script.prefix}_{k}.{script.extension}" for k in range(1, script.count)]
-    return [urljoin(url, name) for name in names]
+    first = f"{script.prefix}.{script.extension}"
+    # urljoin puts every name of one directory after the same string: one join, not one a page
+    # (each of a column's N pages lists all N).
+    directory = urljoin(url, first)[:-len(first)]
+    return [directory + first] + [f"{directory}{script.prefix}_{k}.{script.extension}" for k in range(1, script.count)]
 
 
 def _is_same_page(url: str, page: str, script: PagerScript) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.metacopy import MetaCopyDetectionMiddleware
@@ -32,6 +33,8 @@ from ..siblings import Fetched, find_region
 _DOCUMENT_META = {"document": True, "handle_httpstatus_list": [304]}
 # What a fetch left in a request's meta (Scrapy's own keys, and ours), not carried to its repeat.
 _FETCH_META = MetaCopyDetectionMiddleware._INTERNAL_KEYS | {"_nianbao_pending", "_nianbao_slot_held"}
+# An element's text, as "".join(selector.css("::text").getall()) gives it.
+_TEXT = etree.XPath("string()")
 _ATTACHMENT_KINDS = frozenset({"pdf", "doc", "docx", "wps", "ofd", "xls", "xlsx"})
 
 
@@ -156,9 +159,14 @@ class PortalSpider(scrapy.Spider):
 
     def _subcolumns(self, response: TextResponse) -> Iterator[scrapy.Request]:
         """Sub-columns (部门, 乡镇街道, one department's own list) from the column's side menus too."""
-        for anchor in response.css("a[href]"):
-            title = " ".join("".join(anchor.css("::text").getall()).split()) or anchor.attrib.get("title", "")
-            url = response.urljoin(anchor.attrib["href"])
+        # The anchors of the response's own tree, read with lxml: a Selector and a CSS query per
+        # anchor cost milliseconds a page.
+        for anchor in response.selector.root.iter("a"):
+            href = anchor.get("href")
+            if href is None:
+                continue
+            title = " ".join(_TEXT(anchor).split()) or anchor.get("title", "")
+            url = response.urljoin(href)
             if url.startswith("http") and recognise.is_column_link(title, url):
                 yield from self._list_request(response, url, column=url)
 
@@ -374,7 +382,7 @@ def _form_headers(follow: Follow) -> dict[str, str]:
 
 def _headers(response: Response) -> dict[str, str]:
     wanted = ("etag", "last-modified", "content-type", "content-disposition", "content-length")
-    return {name: _text(response.headers.get(name)) for name in wanted if response.headers.get(name)}
+    return {name: _text(value) for name in wanted if (value := response.headers.get(name))}
 
 
 def _text(value: bytes | None) -> str | None:
