@@ -183,13 +183,9 @@ def _run_process(settings: Settings, sources: list[dict[str, Any]]) -> str | Non
     # A log that cannot be written (the disk is full: the crawl stops with one line for it)
     # must not print logging's own traceback for every message.
     logging.raiseExceptions = False
-    # Scrapy leaves every logger open to DEBUG and drops the records in its handler: the records
-    # made for every response and item (Scrapy's "Crawled" and "Scraped" lines, charset-normalizer's
-    # notes on each page it sniffs) cost a tenth of the reactor thread (bench/farm_bench.py).
-    for name in ("scrapy", "charset_normalizer"):
-        logging.getLogger(name).setLevel(settings.get("LOG_LEVEL", "INFO"))
     try:
         process = InterruptibleProcess(settings)
+        _quiet_loggers(settings)
         crawler = process.create_crawler("portal")
         process.crawl(crawler, sources=json.dumps(sources, ensure_ascii=False))
     except Exception:
@@ -198,6 +194,15 @@ def _run_process(settings: Settings, sources: list[dict[str, Any]]) -> str | Non
         raise
     process.start()
     return crawler.stats.get_value("nianbao/failure")
+
+
+def _quiet_loggers(settings: Settings) -> None:
+    """Scrapy leaves every logger open to DEBUG and drops the records in its handler: the records
+    made for every response and item (Scrapy's "Crawled" and "Scraped" lines, charset-normalizer's
+    notes on each page it sniffs) cost a tenth of the reactor thread (bench/farm_bench.py). Set once
+    the process is made: making it configures logging, and sets Scrapy's logger to DEBUG again."""
+    for name in ("scrapy", "charset_normalizer"):
+        logging.getLogger(name).setLevel(settings.get("LOG_LEVEL", "INFO"))
 
 
 def _result(db: str, run: int, failure: str | None) -> CrawlResult:
