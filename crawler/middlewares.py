@@ -210,10 +210,15 @@ class CharsetRepairMiddleware:
     parsers would choose. The raw bytes are kept either way.
     """
 
+    def __init__(self) -> None:
+        self.repaired: dict[str, str] = {}  # site → the codec its last mislabelled page needed
+
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or "\ufffd" not in response.text:
             return response
-        return response.replace(encoding=page_encoding(response.body))
+        site = site_of(response.url)
+        self.repaired[site] = page_encoding(response.body, likely=self.repaired.get(site))
+        return response.replace(encoding=self.repaired[site])
 
 
 class LoopAwareRedirectMiddleware(RedirectMiddleware):
