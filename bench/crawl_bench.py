@@ -41,6 +41,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import socket
 import sqlite3
 import statistics
@@ -165,6 +166,7 @@ class Run:
     returncode: int
     db: Path | None
     output: str
+    cpu: float = 0.0  # CPU seconds of the crawl and its parse workers (user and system)
 
     @property
     def pages(self) -> int:
@@ -204,6 +206,7 @@ def crawl(kind: str, root: str, work: Path, url_file: Path, number: int, db: Pat
                    *_settings_args(settings)]
     _server_stats(root, reset=True)
     memory = Memory()
+    before = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = threading.Event()
@@ -218,7 +221,14 @@ def crawl(kind: str, root: str, work: Path, url_file: Path, number: int, db: Pat
     wall = time.perf_counter() - start
     done.set()
     sampler.join()
-    return Run(kind, wall, _server_stats(root), memory, process.returncode, db, output)
+    return Run(kind, wall, _server_stats(root), memory, process.returncode, db, output, _children_cpu() - before)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's children that ended: a crawl, with the parse workers it
+    waited for (the server, never waited for until the end, is not among them)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _count(db: Path, sql: str) -> int:
@@ -297,7 +307,7 @@ def table(runs: dict[str, list[Run]]) -> list[str]:
     names = {"bare": "a. bare Scrapy spider", "archive": "b. nianbao, archive, no parse",
              "parse": "c. nianbao, parse (2 workers)", "recrawl": "r. re-crawl of (c), unchanged"}
     lines = [f"{'crawl':32} {'runs':>4} {'wall s':>8} {'pages':>6} {'pages/s':>8} {'window s':>9} "
-             f"{'pages/s':>8} {'peak MB':>8} {'worker MB':>9}  wall of each run"]
+             f"{'pages/s':>8} {'CPU s':>6} {'peak MB':>8} {'worker MB':>9}  wall of each run"]
     for kind in KINDS:
         done = runs.get(kind)
         if not done:
@@ -307,7 +317,7 @@ def table(runs: dict[str, list[Run]]) -> list[str]:
         pages = done[0].pages
         workers = max(r.memory.worker_peak for r in done)
         lines.append(f"{names[kind]:32} {len(done):>4} {wall:8.2f} {pages:6d} {pages / wall:8.1f} {window:9.2f} "
-                     f"{pages / window:8.1f} {max(r.memory.peak for r in done):8.0f} "
+                     f"{pages / window:8.1f} {_median(done, lambda r: r.cpu):6.1f} {max(r.memory.peak for r in done):8.0f} "
                      f"{workers:9.0f}  " + ", ".join(f"{r.wall:.2f}" for r in done))
     return lines
 
