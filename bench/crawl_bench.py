@@ -332,6 +332,8 @@ def ratios(runs: dict[str, list[Run]]) -> list[str]:
             verdict = "ok" if rate / bare_rate >= PARSE_SHARE_TARGET else "UNDER TARGET"
             lines.append(f"full crawl pages/s (c)/(a): {rate:.1f} / {bare_rate:.1f} = {rate / bare_rate:.2f} "
                          f"(window {window_share:.2f}); target ≥ {PARSE_SHARE_TARGET} {verdict}")
+    if bare and len(bare) > 1:
+        lines += paired(runs)
     for run in runs.get("recrawl", []):
         stats = run.stats
         verdict = "ok" if stats["document_bodies"] == 0 else "BODIES SENT AGAIN"
@@ -339,6 +341,18 @@ def ratios(runs: dict[str, list[Run]]) -> list[str]:
                      f"documents answered 304, {int(stats['document_bodies'])} document bodies transferred "
                      f"(target 0) {verdict}; {int(stats['ok'])} bodies in all (list pages are not conditional), "
                      f"{stats['bytes'] / 1e6:.1f} MB")
+    return lines
+
+
+def paired(runs: dict[str, list[Run]]) -> list[str]:
+    """Each run against the bare run of its round (the rounds run one after another, and the
+    shared machine's speed drifts between them more than within one)."""
+    lines = []
+    for kind, figure in (("archive", lambda run, bare: f"{run.wall / bare.wall - 1:+.0%}"),
+                         ("parse", lambda run, bare: f"{bare.wall / run.wall:.2f}")):
+        if runs.get(kind):
+            pairs = [figure(run, bare) for run, bare in zip(runs[kind], runs["bare"])]
+            lines.append(f"  {kind} against the bare run of its round: {', '.join(pairs)}")
     return lines
 
 
