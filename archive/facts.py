@@ -128,10 +128,10 @@ class Rows:
     other: list[tuple[Any, ...]]
 
 
-def _rows(placed: Iterable[tuple[Any, int | None, tuple[Any, ...]]]) -> Rows:
-    """Rows from (key, its place among the official keys or None, values)."""
+def _rows(placed: Iterable[tuple[Any, ...]]) -> Rows:
+    """Rows from (key, its place among the official keys or None, *values)."""
     known, other = [], []
-    for key, position, values in placed:
+    for key, position, *values in placed:
         if position is None:
             other.append((key, *values))
         else:
@@ -141,7 +141,7 @@ def _rows(placed: Iterable[tuple[Any, int | None, tuple[Any, ...]]]) -> Rows:
 
 def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    return {table: _rows((*_place(table, row, column, report.template), (_number(value),))
+    return {table: _rows((*_place(table, row, column, report.template), _number(value))
                          for row, column, value in _cells(getattr(report, field)))
             for table, (field, *_rest) in _KEYS.items()}
 
@@ -156,16 +156,16 @@ def _place(table: str, row: str, column: str, template: str | None) -> tuple[Cel
 def known_keys() -> tuple[CellKey, ...]:
     """Every cell key of the two official formats, so an archive starts with them all."""
     return tuple(dict.fromkeys(key_of(row, column, template)
-                              for _field, key_of, rows, columns in _KEYS.values()
-                              for template in ("2019", "2021") for row in rows for column in columns))
+                               for _field, key_of, rows, columns in _KEYS.values()
+                               for template in ("2019", "2021") for row in rows for column in columns))
 
 
 @lru_cache(maxsize=1)
 def known_rules() -> tuple[str, ...]:
     """The rules parsers.checks applies to tables of the official formats."""
-    return tuple([f"requests.{rule}.{column}" for rule in ("balance", "results") for column in REQUEST_COLUMNS]
-            + [f"requests.row_total.{row}" for row in REQUEST_ROWS]
-            + [f"appeals.total.{group}" for group in APPEAL_GROUPS])
+    return (tuple(f"requests.{rule}.{column}" for rule in ("balance", "results") for column in REQUEST_COLUMNS)
+            + tuple(f"requests.row_total.{row}" for row in REQUEST_ROWS)
+            + tuple(f"appeals.total.{group}" for group in APPEAL_GROUPS))
 
 
 @lru_cache(maxsize=1)
@@ -181,5 +181,9 @@ def _rule_positions() -> dict[str, int]:
 def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
     positions = _rule_positions()
-    return _rows((check.rule, positions.get(check.rule), (None if check.ok is None else int(bool(check.ok)), check.detail))
+    return _rows((check.rule, positions.get(check.rule), _verdict(check.ok), check.detail)
                  for check in report.checks)
+
+
+def _verdict(ok: object) -> int | None:
+    return None if ok is None else int(bool(ok))
