@@ -218,6 +218,8 @@ class WorkerPool:
                 worker = self._answer_oldest(worker, sent)
             elif closing:
                 break
+        if worker is not None:
+            worker.stop(grace=1.0)
 
     def _take(self, wait: bool) -> _Task | None | object:
         """The next task to start, None when the pool closes, _NONE_WAITING when not ``wait``

@@ -113,6 +113,12 @@ def test_tasks_queued_behind_a_timed_out_parse_go_to_a_fresh_worker():
         assert isinstance(quick.result(timeout=60), int)
 
 
+def test_closed_pool_has_ended_its_workers():
+    with WorkerPool(2) as pool:
+        pids = {pool.submit(_pid).result(timeout=60) for _ in range(4)}
+    assert not any(Path(f"/proc/{pid}").exists() for pid in pids)
+
+
 def _length(data: bytes) -> int:
     return len(data)
 
