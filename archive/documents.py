@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from .digest import Digest, digest_of
+from .filing import Filing, filing_of
 from .raw import compressed
 from .siblings import ParseError, Report, detect_format, parse_bytes
 
@@ -51,19 +51,21 @@ def read_document(url: str, body: bytes, filename: str | None = None,
 
 @dataclass(frozen=True)
 class Reading:
-    """What a crawl's parse worker makes of a fetched document: its report (or why there is
-    none), what the archive writes of that report, and the body as the raw store keeps it. All
-    of it is pure work, done in the worker so that the crawl process only writes."""
-    report: Report | ParseError
-    digest: Digest | None
+    """What a crawl's parse worker makes of a fetched document: its report as the archive files
+    it (or why there is none), and the body as the raw store keeps it. All of it is pure work,
+    done in the worker so that the crawl process only writes; none of it is the Report's tree
+    of objects, which would cost the crawl process its unpickling."""
+    report: Filing | ParseError
     packed: bytes
 
 
-def read_for_archive(url: str, body: bytes, filename: str | None = None) -> Reading:
-    """read_document, and the rest of what filing the document needs (run in a parse worker)."""
+def read_for_archive(url: str, body: bytes, filename: str | None = None,
+                     region: dict | None = None) -> Reading:
+    """read_document, and the rest of what filing the document needs (run in a parse worker);
+    ``region``: the source registry's, which beats the parsed one."""
     report = read_document(url, body, filename)
-    worked_out = digest_of(report) if isinstance(report, Report) else None
-    return Reading(report, worked_out, compressed(body))
+    filed = filing_of(report, region, keep=False) if isinstance(report, Report) else report
+    return Reading(filed, compressed(body))
 
 
 def _refuse_error_page(body: bytes, name: str) -> None:

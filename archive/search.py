@@ -84,6 +84,12 @@ def document(title: str | None, agency: str | None, text: str | None) -> tuple[s
     return pairs(title), pairs(agency), pairs(text)
 
 
+_COLUMNS = ", ".join(FTS_COLUMNS)
+# Fixed strings: the writer files a report's terms for every new version.
+_FORGET = f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, {_COLUMNS}) VALUES ('delete', ?, ?, ?, ?)"
+_ADD = f"INSERT INTO [{FTS_TABLE}] (rowid, {_COLUMNS}) VALUES (?, ?, ?, ?)"
+
+
 def index(db: sqlite_utils.Database, report_id: int, new: tuple, old: tuple | None) -> None:
     """Make the index hold the terms ``new`` (``document()`` of title, agency, text) for the
     report in place of ``old``.
@@ -91,9 +97,6 @@ def index(db: sqlite_utils.Database, report_id: int, new: tuple, old: tuple | No
     A contentless table forgets a row only when told exactly what it indexed for it, so ``old``
     must be the terms last passed as ``new`` for this report.
     """
-    columns = ", ".join(FTS_COLUMNS)
     if old is not None:
-        db.conn.execute(f"INSERT INTO [{FTS_TABLE}] ([{FTS_TABLE}], rowid, {columns}) "
-                        f"VALUES ('delete', ?, ?, ?, ?)", [report_id, *old])
-    db.conn.execute(f"INSERT INTO [{FTS_TABLE}] (rowid, {columns}) VALUES (?, ?, ?, ?)",
-                    [report_id, *new])
+        db.conn.execute(_FORGET, (report_id, *old))
+    db.conn.execute(_ADD, (report_id, *new))

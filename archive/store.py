@@ -13,7 +13,8 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from functools import lru_cache
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,9 +23,9 @@ import sqlite_utils
 from . import sources as registry
 from . import compression, schedules, search, summary
 from .digest import Digest, digest_of
+from .filing import Filing, filing_of
 from .raw import COMPRESSION, RawStore, compressed, raw_path
 from .facts import CellKey, known_keys, known_rules
-from .identity import body_key, level, region_of
 from .schema import SITE_REASON, SUMMARY_IDENTITY, migrate
 from .siblings import PARSER_VERSION, Report
 from .versions import diff, same_report_elsewhere
@@ -34,6 +35,34 @@ _CHUNK = 500
 DEFAULT_PATH = "archive.db"
 # report_summary columns its triggers keep equal to the reports row.
 _SUMMARY_FOLLOWS_REPORTS = frozenset({"id", *SUMMARY_IDENTITY})
+# One name for every document's savepoint: sqlite-utils' atomic() names each anew (a random
+# token), so SQLite prepared its SAVEPOINT and RELEASE again for every document.
+_SAVEPOINT = "nianbao_document"
+
+# The statements of every fetch, as fixed strings: SQLite's statement cache then finds them
+# prepared.
+_SEEN = "SELECT sha256, report_id, gone FROM documents WHERE url = ?"
+_NEW_BLOB = "INSERT OR IGNORE INTO blobs (sha256, size, compression) VALUES (?, ?, ?)"
+_SEE_DOCUMENT = """
+    INSERT INTO documents (url, site, first_seen, last_seen, last_capture, sha256, report_id, gone)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+    ON CONFLICT (url) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen,
+        last_capture = excluded.last_capture, sha256 = coalesce(excluded.sha256, sha256),
+        report_id = excluded.report_id, gone = 0, gone_since = NULL"""
+_BACK_AGAIN = ("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
+               "(SELECT report_id FROM report_sources WHERE url = ?)")
+_NOTE_SOURCE = """
+    INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
+    VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
+        content_hash = excluded.content_hash, last_capture = excluded.last_capture"""
+_REPORT_OF_BODY = "SELECT id, version FROM reports WHERE body_key = ? AND year IS ?"
+_CURRENT_VERSION = ("SELECT v.content_hash, c.url FROM versions v LEFT JOIN captures c ON c.id = v.capture "
+                    "WHERE v.report_id = ? AND v.version = ?")
+_LAST_BODY = ("SELECT sha256 FROM captures WHERE url = ? AND not_modified = 0 AND sha256 IS NOT NULL "
+              "ORDER BY id DESC LIMIT 1")
+_KNOWN_CHECKS = ("INSERT INTO check_results SELECT ?, ?, k.id, j.value ->> 1, j.value ->> 2 "
+                 "FROM json_each(?) j JOIN temp.known_check_rules k ON k.position = j.value ->> 0")
 
 
 class ArchiveError(Exception):
@@ -101,20 +130,23 @@ class _Keys:
 @dataclass
 class _Origin:
     """Where a parse came from: what a report needs to know about its capture."""
-    capture_id: int
+    capture_id: int | None     # None until the capture is written (after its report's row)
     url: str
     fetched_at: str
-    region: dict | None
     source_id: int | None
-    digest: Digest             # its JSON, hashes and figures, made by the parse worker when there was one
+
+
+@dataclass
+class _Place:
+    """Where a parse goes among the reports: a new report, a new version, or nothing new."""
+    state: str                 # "new" | "changed" | "unchanged"
+    report_id: int | None      # None for a new report
+    version: int = 0           # the current version's number
+    current: dict | None = None  # the current version's report_versions row, when it was read
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _flag(value: object) -> int | None:
-    return None if value is None else int(bool(value))
 
 
 def _chunks(items: list, size: int = _CHUNK) -> list[list]:
@@ -151,7 +183,7 @@ class Batch:
             try:
                 if self.before_commit is not None:
                     self.before_commit()  # the raw bytes first, then the rows that name them
-                self.db.commit()
+                self.db.conn.commit()
             except sqlite3.Error:
                 self.db.conn.rollback()
                 raise
@@ -232,11 +264,21 @@ class Archive:
     def transaction(self) -> Iterator[None]:
         """One transaction of the archive (a savepoint inside a batch); when it is its own
         transaction, the raw bytes it wrote are committed just before it."""
-        outermost = not self.db.conn.in_transaction
-        with self.db.atomic():
+        conn = self.db.conn
+        outermost = not conn.in_transaction
+        conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+        try:
             yield
             if outermost:
                 self._commit_raw()
+            conn.execute(f"RELEASE {_SAVEPOINT}")
+        except BaseException:
+            # An error may have ended the whole transaction already (a failed commit, a
+            # ROLLBACK trigger): then there is no savepoint left to go back to.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                conn.execute(f"RELEASE {_SAVEPOINT}")
+            raise
 
     def _one(self, sql: str, params: list | tuple = ()) -> dict | None:
         # Not db.query: it wraps each read in a savepoint, a tenth of a document's writes.
@@ -264,7 +306,7 @@ class Archive:
             FROM captures WHERE run = ?""", [run]) or {}
         errors = self._one("SELECT count(*) AS errors, count(DISTINCT url) AS documents_failed "
                            "FROM crawl_errors WHERE run = ?", [run]) or {}
-        with self.db.atomic():
+        with self.transaction():
             self.db["crawl_runs"].update(run, {"finished": now(), "status": status, "pages": pages,
                                                **counts, **errors})
 
@@ -294,7 +336,7 @@ class Archive:
 
     def record_site(self, run: int, site: str, *, source_id: int | None, status: str, pages: int,
                     documents: int, reports_found: int, errors: int) -> None:
-        with self.db.atomic():
+        with self.transaction():
             self.db.execute("""
                 INSERT INTO crawl_sites (run, site, source_id, status, pages, documents, reports_found, errors)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -305,7 +347,7 @@ class Archive:
 
     def record_error(self, run: int, url: str, kind: str, message: str, *,
                      status: int | None = None, site: str | None = None) -> None:
-        with self.db.atomic():
+        with self.transaction():
             _insert(self.db, "crawl_errors", {"run": run, "at": now(), "site": site, "url": url,
                                               "kind": kind, "status": status, "message": message})
 
@@ -359,6 +401,11 @@ class Archive:
 
     # What the crawler knows of a URL before fetching it again
 
+    def last_sha256(self, url: str) -> str | None:
+        """The sha256 of the URL's last capture with a body (bytes the crawl parsed already)."""
+        found = self.db.conn.execute(_LAST_BODY, [url]).fetchone()
+        return None if found is None else found[0]
+
     def last_capture(self, url: str) -> dict | None:
         return self._one("SELECT * FROM captures WHERE url = ? AND not_modified = 0 "
                          "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
@@ -380,70 +427,66 @@ class Archive:
 
     # One fetch
 
-    def store(self, run: int, fetched: Fetched, parsed: Report | BaseException | None, *,
-              worked_out: Digest | None = None, packed: bytes | None = None) -> Stored:
-        """File one fetch. ``worked_out`` and ``packed`` (the body compressed) are what the parse
-        worker made of it already (archive/documents.py), so that the writer only writes."""
+    def store(self, run: int, fetched: Fetched, parsed: Report | Filing | BaseException | None, *,
+              packed: bytes | None = None) -> Stored:
+        """File one fetch. ``parsed``: its report (whole, or as the parse worker filed it:
+        archive/filing.py), the error saying why there is none, or None when it was not parsed.
+        ``packed``: the body as the parse worker compressed it, so that the writer only writes."""
+        filing = filing_of(parsed, fetched.region) if isinstance(parsed, Report) else parsed
         with self.transaction():
-            before = self._one("SELECT * FROM documents WHERE url = ?", [fetched.url])
-            # Known before the capture is written unless a parse files a report: then it is
-            # updated once the report is filed (its version names the capture).
-            report_id = None if isinstance(parsed, BaseException) else (before or {}).get("report_id")
-            capture_id, sha256, document = self._capture(run, fetched, before, packed, report_id)
-            report = None
-            if isinstance(parsed, Report):
-                origin = _Origin(capture_id, fetched.url, fetched.fetched_at, fetched.region,
-                                 fetched.source_id, worked_out or digest_of(parsed))
-                report_id, report = self._record(run, origin, parsed)
-                _update(self.db, "captures", capture_id, {"report_id": report_id, "report": report})
-            self._see_document(fetched, capture_id, sha256, report_id, before)
-        return Stored(capture_id, document, report_id, report)
+            before = self.db.conn.execute(_SEEN, [fetched.url]).fetchone()  # sha256, report_id, gone
+            sha256, document = self._body(fetched, before, packed)
+            origin = _Origin(None, fetched.url, fetched.fetched_at, fetched.source_id)
+            place = self._place(fetched.url, filing) if isinstance(filing, Filing) else None
+            if place is not None:  # the report's row first: the capture names it
+                report_id = self._report_row(place, origin, filing)
+            else:
+                report_id = None if isinstance(parsed, BaseException) else (before or (None, None))[1]
+            origin.capture_id = self._capture(run, fetched, sha256, document, report_id, place)
+            if place is not None:
+                self._file_version(run, report_id, place, origin, filing)
+            self._see_document(fetched, origin.capture_id, sha256, report_id, before)
+        return Stored(origin.capture_id, document, report_id, place and place.state)
 
-    def _capture(self, run: int, fetched: Fetched, before: dict | None, packed: bytes | None,
-                 report_id: int | None) -> tuple[int, str | None, str]:
+    def _body(self, fetched: Fetched, before: tuple | None, packed: bytes | None) -> tuple[str | None, str]:
+        """The hash the capture files its bytes under, and what the document did: new, changed…"""
         if fetched.status == 304:
             # Not modified: the bytes are the ones this URL last had.
-            sha256, size = (before or {}).get("sha256"), None
-            document = "not_modified"
-        else:
-            sha256, size = self._blob(fetched, packed), len(fetched.body)
-            document = "new" if before is None else (
-                "unchanged" if before.get("sha256") == sha256 else "changed")
+            return (before[0] if before else None), "not_modified"
+        sha256 = self._blob(fetched, packed)
+        return sha256, "new" if before is None else ("unchanged" if before[0] == sha256 else "changed")
+
+    def _capture(self, run: int, fetched: Fetched, sha256: str | None, document: str,
+                 report_id: int | None, place: _Place | None) -> int:
         headers = fetched.headers or {}
         row = {"run": run, "url": fetched.url, "fetched_at": fetched.fetched_at,
                "status": fetched.status, "etag": headers.get("etag"),
                "last_modified": headers.get("last-modified"),
                "content_type": headers.get("content-type"), "filename": fetched.filename,
-               "sha256": sha256, "size": size, "not_modified": int(fetched.status == 304),
+               "sha256": sha256, "size": None if fetched.status == 304 else len(fetched.body),
+               "not_modified": int(fetched.status == 304),
                "referer": fetched.referer, "site": fetched.site, "document": document,
                "source_id": fetched.source_id, "report_id": report_id,
+               "report": place and place.state,
                "region": json.dumps(fetched.region, ensure_ascii=False) if fetched.region else None}
-        return _insert(self.db, "captures", row), sha256, document
+        return _insert(self.db, "captures", row)
 
     def _blob(self, fetched: Fetched, packed: bytes | None) -> str:
         body = fetched.body
         sha256 = fetched.sha256 or hashlib.sha256(body).hexdigest()
-        if self._one("SELECT 1 AS found FROM blobs WHERE sha256 = ?", [sha256]) is None:
+        if self.db.conn.execute(_NEW_BLOB, [sha256, len(body), COMPRESSION]).rowcount:  # not held yet
             content = compressed(body) if packed is None else packed
             self._raw_store(create=True).put([(sha256, len(body), COMPRESSION, content)])
-            _insert(self.db, "blobs", {"sha256": sha256, "size": len(body), "compression": COMPRESSION})
         return sha256
 
     def _see_document(self, fetched: Fetched, capture_id: int, sha256: str | None,
-                      report_id: int | None, before: dict | None) -> None:
-        self.db.execute("""
-            INSERT INTO documents (url, site, first_seen, last_seen, last_capture, sha256, report_id, gone)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 0)
-            ON CONFLICT (url) DO UPDATE SET site = excluded.site, last_seen = excluded.last_seen,
-                last_capture = excluded.last_capture, sha256 = coalesce(excluded.sha256, sha256),
-                report_id = excluded.report_id, gone = 0, gone_since = NULL""",
-            [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at, capture_id, sha256,
-             report_id])
+                      report_id: int | None, before: tuple | None) -> None:
+        self.db.conn.execute(_SEE_DOCUMENT, [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at,
+                                             capture_id, sha256, report_id])
         # A source seen again brings its reports back (a re-parse sees nothing, so it does not).
         # A source that was not gone has no gone report: a report is gone only with all its sources.
-        if before is None or before["gone"]:
-            self.db.execute("UPDATE reports SET gone = 0 WHERE gone = 1 AND id IN "
-                            "(SELECT report_id FROM report_sources WHERE url = ?)", [fetched.url])
+        if before is None or before[2]:
+            self.db.conn.execute(_BACK_AGAIN, [fetched.url])
 
     # Stored bytes, filed again (re-parse)
 
@@ -460,88 +503,92 @@ class Archive:
 
     def file_parse(self, run: int | None, capture_id: int, parsed: Report) -> tuple[int, str]:
         """File a new parse of a stored capture, as store() would have: no fetch, no capture."""
-        with self.db.atomic():
-            capture = self._one("SELECT * FROM captures WHERE id = ?", [capture_id])
-            region = json.loads(capture["region"]) if capture["region"] else None
-            origin = _Origin(capture_id, capture["url"], capture["fetched_at"], region,
-                             capture["source_id"], digest_of(parsed))
-            report_id, state = self._record(run, origin, parsed)
-            self.db.execute("UPDATE documents SET report_id = ? WHERE url = ?", [report_id, capture["url"]])
-        return report_id, state
+        with self.transaction():
+            capture = self._one("SELECT url, fetched_at, region, source_id FROM captures WHERE id = ?", [capture_id])
+            filing = filing_of(parsed, json.loads(capture["region"]) if capture["region"] else None)
+            origin = _Origin(capture_id, capture["url"], capture["fetched_at"], capture["source_id"])
+            place = self._place(origin.url, filing)
+            report_id = self._report_row(place, origin, filing)
+            self._file_version(run, report_id, place, origin, filing)
+            self.db.conn.execute("UPDATE documents SET report_id = ? WHERE url = ?", [report_id, capture["url"]])
+        return report_id, place.state
 
-    # Reports and versions
+    # Reports and versions: a parse is placed (read only), then filed
 
-    def _record(self, run: int | None, origin: _Origin, parsed: Report) -> tuple[int, str]:
-        """File a parse under its body and year: a new report, a new version, or nothing new."""
-        region = region_of(origin.region, asdict(parsed.region))
-        key = body_key(parsed.agency, region)
-        found = self._one("SELECT * FROM reports WHERE body_key = ? AND year IS ?", [key, parsed.year])
-        content_hash = origin.digest.content_hash
+    def _place(self, url: str, filing: Filing) -> _Place:
+        """Under its body and year, a parse is a new report, a new version, or nothing new."""
+        found = self.db.conn.execute(_REPORT_OF_BODY, [filing.body_key, filing.year]).fetchone()
         if found is None:
-            report_id = self._new_report(key, origin, parsed, region)
-            self._add_version(run, report_id, 0, origin, parsed, region, None)
-            state = "new"
-        elif self._adds_nothing(found["id"], found["version"], origin.url, parsed, content_hash):
-            report_id, state = found["id"], "unchanged"
-        else:
-            report_id, state = found["id"], "changed"
-            previous = self._version(report_id, found["version"])
-            self._add_version(run, report_id, found["version"], origin, parsed, region, _stored(previous))
-        self._note_source(report_id, origin, parsed, content_hash)
-        return report_id, state
+            return _Place("new", None)
+        report_id, version = found
+        adds_nothing = self._adds_nothing(report_id, version, url, filing)
+        return _Place("unchanged" if adds_nothing else "changed", report_id, version)
 
-    def _version(self, report_id: int, version: int) -> dict:
-        return self._one("SELECT v.*, c.url AS url FROM report_versions v LEFT JOIN captures c "
-                         "ON c.id = v.capture WHERE v.report_id = ? AND v.version = ?",
-                         [report_id, version])
+    def _report_row(self, place: _Place, origin: _Origin, filing: Filing) -> int:
+        return self._new_report(origin, filing) if place.report_id is None else place.report_id
 
-    def _adds_nothing(self, report_id: int, version: int, url: str, parsed: Report, content_hash: str) -> bool:
-        current = self._version(report_id, version)
-        if current["content_hash"] == content_hash:
+    def _file_version(self, run: int | None, report_id: int, place: _Place, origin: _Origin,
+                      filing: Filing) -> None:
+        """The version ``place`` calls for, and the source the parse came from."""
+        if place.state == "new":
+            self._add_version(run, report_id, 0, origin, filing, None)
+        elif place.state == "changed":
+            previous = self._stored_report(report_id, place.version)
+            self._add_version(run, report_id, place.version, origin, filing, previous)
+        self.note_source(report_id, origin.url, filing.format, origin.fetched_at,
+                         filing.digest.content_hash, origin.capture_id)
+
+    def _stored_report(self, report_id: int, version: int) -> Report:
+        return _stored(self._one("SELECT parsed FROM report_versions WHERE report_id = ? AND version = ?",
+                                 [report_id, version]))
+
+    def _adds_nothing(self, report_id: int, version: int, url: str, filing: Filing) -> bool:
+        content_hash = filing.digest.content_hash
+        current_hash, current_url = self.db.conn.execute(_CURRENT_VERSION, [report_id, version]).fetchone()
+        if current_hash == content_hash:
             return True
-        source = self._one("SELECT content_hash FROM report_sources WHERE report_id = ? AND url = ?",
-                           [report_id, url])
-        if source is not None and source["content_hash"] == content_hash:
+        source = self.db.conn.execute("SELECT content_hash FROM report_sources WHERE report_id = ? AND url = ?",
+                                      [report_id, url]).fetchone()
+        if source is not None and source[0] == content_hash:
             return True  # this source's bytes changed, its content did not
         # Another source of the same figures (the PDF beside the HTML page) is a source, not a
         # version; the source that made the current version always versions its changes.
-        return url != current["url"] and same_report_elsewhere(parsed, _stored(current))
+        return url != current_url and same_report_elsewhere(filing.whole(), self._stored_report(report_id, version))
 
-    def _new_report(self, key: str, origin: _Origin, parsed: Report, region: dict) -> int:
+    def _new_report(self, origin: _Origin, filing: Filing) -> int:
         # Inserted with its first version's values: an update after it would move the row in
         # every facet index of reports and report_summary a second time.
-        row = {"body_key": key, "year": parsed.year, "url": origin.url, "first_seen": origin.fetched_at,
-               "gone": 0, **_current_values(parsed, region, 1, origin)}
+        row = {"body_key": filing.body_key, "year": filing.year, "url": origin.url,
+               "first_seen": origin.fetched_at, "gone": 0, **_current_values(filing, 1, origin)}
         return _insert(self.db, "reports", row)
 
     def _add_version(self, run: int | None, report_id: int, previous_version: int, origin: _Origin,
-                     parsed: Report, region: dict, previous: Report | None) -> None:
-        version = previous_version + 1
+                     filing: Filing, previous: Report | None) -> None:
+        version, digest = previous_version + 1, filing.digest
         _insert(self.db, "versions", {
             "report_id": report_id, "version": version, "capture": origin.capture_id, "run": run,
-            "created_at": now(), "parser_version": parsed.parser_version or PARSER_VERSION,
-            "content_hash": origin.digest.content_hash, "consistent": _flag(parsed.consistent),
-            "changes": json.dumps(diff(previous, parsed) if previous else [], ensure_ascii=False),
-            "text_z": origin.digest.text_z, "parsed_z": origin.digest.parsed_z})
-        self._add_facts(report_id, version, origin.digest)
+            "created_at": now(), "parser_version": filing.parser_version or PARSER_VERSION,
+            "content_hash": digest.content_hash, "consistent": filing.consistent,
+            "changes": json.dumps(diff(previous, filing.whole()), ensure_ascii=False) if previous else "[]",
+            "text_z": digest.text_z, "parsed_z": digest.parsed_z})
+        self._add_facts(report_id, version, digest)
         if previous_version:
-            _update(self.db, "reports", report_id, _current_values(parsed, region, version, origin))
-        summary.follow(self.db, report_id, parsed, previous, origin.digest)
+            _update(self.db, "reports", report_id, _current_values(filing, version, origin))
+        summary.follow(self.db, report_id, digest, previous)
 
     def _add_facts(self, report_id: int, version: int, digest: Digest) -> None:
         # A version's cells and checks; the earlier versions' stay, as history.
+        conn = self.db.conn
         for table, rows in digest.cells.items():
-            self.db.conn.execute(f"INSERT INTO [{table}] SELECT ?, ?, k.id, j.value ->> 1 FROM json_each(?) j "
-                                 "JOIN temp.known_cell_keys k ON k.position = j.value ->> 0",
-                                 [report_id, version, rows.known])
-            self.db.conn.executemany(f"INSERT INTO [{table}] VALUES (?, ?, ?, ?)",
-                                     [(report_id, version, self._cell_key(key), value) for key, value in rows.other])
-        self.db.conn.execute("INSERT INTO check_results SELECT ?, ?, k.id, j.value ->> 1, j.value ->> 2 "
-                             "FROM json_each(?) j JOIN temp.known_check_rules k ON k.position = j.value ->> 0",
-                             [report_id, version, digest.checks.known])
-        self.db.conn.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?)",
-                                 [(report_id, version, self._rule_key(rule), ok, detail)
-                                  for rule, ok, detail in digest.checks.other])
+            conn.execute(_known_cells(table), [report_id, version, rows.known])
+            if rows.other:
+                conn.executemany(f"INSERT INTO [{table}] VALUES (?, ?, ?, ?)",
+                                 [(report_id, version, self._cell_key(key), value) for key, value in rows.other])
+        conn.execute(_KNOWN_CHECKS, [report_id, version, digest.checks.known])
+        if digest.checks.other:
+            conn.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?)",
+                             [(report_id, version, self._rule_key(rule), ok, detail)
+                              for rule, ok, detail in digest.checks.other])
 
     def _cell_key(self, key: CellKey) -> int:
         # Keys outside the official formats are looked up each time: an id cached from an
@@ -558,9 +605,6 @@ class Archive:
             return self._keys.rules[rule]
         self.db.conn.execute("INSERT OR IGNORE INTO check_rules (rule) VALUES (?)", [rule])
         return self._one("SELECT id FROM check_rules WHERE rule = ?", [rule])["id"]
-
-    def _note_source(self, report_id: int, origin: _Origin, parsed: Report, content_hash: str) -> None:
-        self.note_source(report_id, origin.url, parsed.format, origin.fetched_at, content_hash, origin.capture_id)
 
     # Shards merged in (archive/merge.py): rows copied whole, the store's own rules where they meet
 
@@ -637,12 +681,7 @@ class Archive:
     def note_source(self, report_id: int, url: str, format: str | None, first_seen: str,
                     digest: str | None, capture_id: int) -> None:
         """A URL the report was read from, and what it last parsed to."""
-        self.db.execute("""
-            INSERT INTO report_sources (report_id, url, format, first_seen, content_hash, last_capture)
-            VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
-                content_hash = excluded.content_hash, last_capture = excluded.last_capture""",
-            [report_id, url, format, first_seen, digest, capture_id])
+        self.db.conn.execute(_NOTE_SOURCE, [report_id, url, format, first_seen, digest, capture_id])
 
     def see_documents(self, rows: list[dict]) -> None:
         """documents rows of another archive: the later sighting of each URL wins; reports
@@ -667,7 +706,7 @@ class Archive:
     def mark_gone(self, run: int, site: str, seen_urls: set[str]) -> list[str]:
         """Documents of ``site`` a complete run did not see are gone; so are reports left with
         no source that is not gone."""
-        with self.db.atomic():
+        with self.transaction():
             known = [row["url"] for row in self.db.query(
                 "SELECT url FROM documents WHERE site = ? AND gone = 0", [site])]
             gone = [url for url in known if url not in seen_urls]
@@ -704,6 +743,9 @@ def _writable(path: str | os.PathLike) -> sqlite_utils.Database:
     db.execute("PRAGMA busy_timeout = 30000")
     db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")
+    # Each document's savepoint keeps the pages it changes in a sub-journal: in memory, not a
+    # temporary file written and read back for every document (a tenth of the writer's time).
+    db.execute("PRAGMA temp_store = MEMORY")
     migrate(db)
     return db
 
@@ -721,15 +763,22 @@ def _read_only(path: str | os.PathLike) -> sqlite_utils.Database:
 
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """Rows of one shape, in one executemany."""
-    columns = list(rows[0])
+    columns = tuple(rows[0])
     db.conn.executemany(_insert_sql(table, columns), [tuple(row[column] for column in columns) for row in rows])
 
 
 def _insert(db: sqlite_utils.Database, table: str, row: dict) -> int:
-    return int(db.conn.execute(_insert_sql(table, list(row)), list(row.values())).lastrowid)
+    return int(db.conn.execute(_insert_sql(table, tuple(row)), tuple(row.values())).lastrowid)
 
 
-def _insert_sql(table: str, columns: list[str]) -> str:
+@lru_cache(maxsize=16)
+def _known_cells(table: str) -> str:
+    return (f"INSERT INTO [{table}] SELECT ?, ?, k.id, j.value ->> 1 FROM json_each(?) j "
+            "JOIN temp.known_cell_keys k ON k.position = j.value ->> 0")
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     names = ", ".join(f"[{column}]" for column in columns)
     return f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' for _ in columns)})"
 
@@ -744,16 +793,9 @@ def _stored(version: dict) -> Report:
     return Report.from_json(json.loads(version["parsed"]))
 
 
-def _current_values(parsed: Report, region: dict, version: int, origin: _Origin) -> dict:
+def _current_values(filing: Filing, version: int, origin: _Origin) -> dict:
     """The reports row's view of its current version."""
-    values = {
-        "agency": parsed.agency, "level": level(parsed.agency, region),
-        "template": parsed.template, "title": parsed.title,
-        "published": parsed.published, "format": parsed.format,
-        "consistent": _flag(parsed.consistent), "version": version,
-        "last_changed": origin.fetched_at,
-        **{key: region.get(key) for key in ("province", "city", "county", "adcode")},
-    }
+    values = {**filing.values, "version": version, "last_changed": origin.fetched_at}
     if origin.source_id is not None:
         values["source_id"] = origin.source_id
     return values

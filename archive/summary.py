@@ -26,11 +26,9 @@ _SET_FIGURES = ("UPDATE report_summary SET checks_failed = ?, failed_rules = ?, 
                 + ", ".join(f"{column} = ?" for column in totals.COLUMNS) + " WHERE id = ?")
 
 
-def follow(db: sqlite_utils.Database, report_id: int, report: Report, previous: Report | None,
-           worked_out: Digest | None = None) -> None:
-    """The summary figures and the search index now show ``report``, which replaced ``previous``;
-    ``worked_out`` is its digest when the parse worker made it (archive/digest.py)."""
-    done = worked_out or digest_of(report)
+def follow(db: sqlite_utils.Database, report_id: int, done: Digest, previous: Report | None) -> None:
+    """The summary figures and the search index now show the report ``done`` is the digest of
+    (archive/digest.py), which replaced ``previous``."""
     db.conn.execute(_SET_FIGURES, [*done.figures, report_id])
     search.index(db, report_id, done.terms, search.document(*searchable(previous)) if previous else None)
 
@@ -40,4 +38,4 @@ def backfill(db: sqlite_utils.Database) -> None:
     current = db.query("SELECT r.id, v.parsed FROM reports r JOIN report_versions v "
                        "ON v.report_id = r.id AND v.version = r.version")
     for row in current:
-        follow(db, row["id"], Report.from_json(json.loads(row["parsed"])), None)
+        follow(db, row["id"], digest_of(Report.from_json(json.loads(row["parsed"]))), None)

@@ -56,8 +56,7 @@ def store(documents: list[tuple[str, bytes]], readings: list[Reading], parsed: b
         started = time.process_time()
         for (url, body), reading in zip(documents, readings):
             with batch.document():
-                archive.store(run, fetched(url, body), reading.report if parsed else None,
-                              worked_out=reading.digest if parsed else None, packed=reading.packed)
+                archive.store(run, fetched(url, body), reading.report if parsed else None, packed=reading.packed)
         batch.commit()
         return (time.process_time() - started) / len(documents) * 1000
 
@@ -73,7 +72,7 @@ def floor(documents: list[tuple[str, bytes]], readings: list[Reading]) -> float:
         db.execute("CREATE TABLE checks (report, version, rule, ok, detail)")
         started = time.process_time()
         for n, ((url, body), reading) in enumerate(zip(documents, readings)):
-            digest = reading.digest
+            digest = reading.report.digest
             db.execute("INSERT INTO captures VALUES (?, ?, ?, ?, ?)",
                        (url, FETCHED_AT, hashlib.sha256(body).hexdigest(), len(body), reading.packed))
             db.execute("INSERT INTO versions VALUES (?, ?, ?)", (n, digest.text_z, digest.parsed_z))

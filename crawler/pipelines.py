@@ -150,7 +150,8 @@ class ArchivePipeline:
                 _relay(changed, filed)
             elif changed.result():
                 assert self.pool is not None
-                self.pool.submit(read_for_archive, fetched.url, fetched.body, fetched.filename).add_done_callback(parsed)
+                self.pool.submit(read_for_archive, fetched.url, fetched.body, fetched.filename,
+                                 fetched.region).add_done_callback(parsed)
             else:
                 file(None)
 
@@ -163,15 +164,13 @@ class ArchivePipeline:
         if fetched.status != 200:
             return False
         fetched.sha256 = hashlib.sha256(fetched.body).hexdigest()
-        last = self.archive.last_capture(fetched.url)
-        return last is None or last.get("sha256") != fetched.sha256
+        return self.archive.last_sha256(fetched.url) != fetched.sha256
 
     def _file(self, fetched: Fetched, reading: Reading | ParseError | None) -> None:
         done = reading if isinstance(reading, Reading) else None
         parsed = done.report if done else reading
         with self.batch.document():
-            stored = self.archive.store(self.run, fetched, parsed, worked_out=done.digest if done else None,
-                                        packed=done.packed if done else None)
+            stored = self.archive.store(self.run, fetched, parsed, packed=done.packed if done else None)
             self.pending.documents[fetched.site] += 1
             if stored.report_id is not None:  # also the report an unchanged document carries
                 self.pending.reports.setdefault(fetched.site, set()).add(stored.report_id)
