@@ -7,6 +7,7 @@ what a fresh crawl of the same bytes would store.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class Reading:
     of objects, which would cost the crawl process its unpickling."""
     report: Filing | ParseError
     packed: bytes
+    sha256: str
 
 
 def read_for_archive(url: str, body: bytes, filename: str | None = None,
@@ -65,7 +67,7 @@ def read_for_archive(url: str, body: bytes, filename: str | None = None,
     ``region``: the source registry's, which beats the parsed one."""
     report = read_document(url, body, filename)
     filed = filing_of(report, region, keep=False) if isinstance(report, Report) else report
-    return Reading(filed, compressed(body))
+    return Reading(filed, compressed(body), hashlib.sha256(body).hexdigest())
 
 
 def _refuse_error_page(body: bytes, name: str) -> None:

@@ -56,7 +56,7 @@ _NOTE_SOURCE = """
     VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (report_id, url) DO UPDATE SET format = excluded.format,
         content_hash = excluded.content_hash, last_capture = excluded.last_capture"""
-_REPORT_OF_BODY = "SELECT id, version FROM reports WHERE body_key = ? AND year IS ?"
+_REPORT_OF_BODY = "SELECT id, version, gone FROM reports WHERE body_key = ? AND year IS ?"
 _CURRENT_VERSION = ("SELECT v.content_hash, c.url FROM versions v LEFT JOIN captures c ON c.id = v.capture "
                     "WHERE v.report_id = ? AND v.version = ?")
 _LAST_BODY = ("SELECT sha256 FROM captures WHERE url = ? AND not_modified = 0 AND sha256 IS NOT NULL "
@@ -142,7 +142,7 @@ class _Place:
     state: str                 # "new" | "changed" | "unchanged"
     report_id: int | None      # None for a new report
     version: int = 0           # the current version's number
-    current: dict | None = None  # the current version's report_versions row, when it was read
+    gone: bool = False         # the report's sources were all gone
 
 
 def now() -> str:
@@ -445,7 +445,7 @@ class Archive:
             origin.capture_id = self._capture(run, fetched, sha256, document, report_id, place)
             if place is not None:
                 self._file_version(run, report_id, place, origin, filing)
-            self._see_document(fetched, origin.capture_id, sha256, report_id, before)
+            self._see_document(fetched, origin.capture_id, sha256, report_id, before, place)
         return Stored(origin.capture_id, document, report_id, place and place.state)
 
     def _body(self, fetched: Fetched, before: tuple | None, packed: bytes | None) -> tuple[str | None, str]:
@@ -480,13 +480,16 @@ class Archive:
         return sha256
 
     def _see_document(self, fetched: Fetched, capture_id: int, sha256: str | None,
-                      report_id: int | None, before: tuple | None) -> None:
+                      report_id: int | None, before: tuple | None, place: _Place | None) -> None:
         self.db.conn.execute(_SEE_DOCUMENT, [fetched.url, fetched.site, fetched.fetched_at, fetched.fetched_at,
                                              capture_id, sha256, report_id])
         # A source seen again brings its reports back (a re-parse sees nothing, so it does not).
         # A source that was not gone has no gone report: a report is gone only with all its sources.
-        if before is None or before[2]:
+        # A URL never seen before is the source of no report but the one just filed from it.
+        if before is not None and before[2]:
             self.db.conn.execute(_BACK_AGAIN, [fetched.url])
+        elif before is None and place is not None and place.gone:
+            self.db.conn.execute("UPDATE reports SET gone = 0 WHERE id = ?", [report_id])
 
     # Stored bytes, filed again (re-parse)
 
@@ -520,9 +523,9 @@ class Archive:
         found = self.db.conn.execute(_REPORT_OF_BODY, [filing.body_key, filing.year]).fetchone()
         if found is None:
             return _Place("new", None)
-        report_id, version = found
+        report_id, version, gone = found
         adds_nothing = self._adds_nothing(report_id, version, url, filing)
-        return _Place("unchanged" if adds_nothing else "changed", report_id, version)
+        return _Place("unchanged" if adds_nothing else "changed", report_id, version, bool(gone))
 
     def _report_row(self, place: _Place, origin: _Origin, filing: Filing) -> int:
         return self._new_report(origin, filing) if place.report_id is None else place.report_id

@@ -160,15 +160,21 @@ class ArchivePipeline:
 
     def _changed(self, fetched: Fetched) -> bool:
         """Whether the body needs parsing: unchanged bytes were parsed when first captured. The
-        hash taken here is the body's one hash (the archive files it under it)."""
+        hash taken here is the body's one hash (the archive files it under it); the bytes of a
+        URL never captured are parsed without one, and hashed by the parse worker instead."""
         if fetched.status != 200:
             return False
+        last = self.archive.last_sha256(fetched.url)
+        if last is None:
+            return True
         fetched.sha256 = hashlib.sha256(fetched.body).hexdigest()
-        return self.archive.last_sha256(fetched.url) != fetched.sha256
+        return last != fetched.sha256
 
     def _file(self, fetched: Fetched, reading: Reading | ParseError | None) -> None:
         done = reading if isinstance(reading, Reading) else None
         parsed = done.report if done else reading
+        if done is not None and fetched.sha256 is None:
+            fetched.sha256 = done.sha256
         with self.batch.document():
             stored = self.archive.store(self.run, fetched, parsed, packed=done.packed if done else None)
             self.pending.documents[fetched.site] += 1

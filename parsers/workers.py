@@ -11,6 +11,7 @@ import ctypes
 import multiprocessing
 import queue
 import resource
+import select
 import signal
 import sys
 import threading
@@ -118,6 +119,9 @@ class _Worker:
                                        name="nianbao-parse")
         self.process.start()
         child.close()
+        # One poller for the worker's life: Connection.poll builds a selector for every call.
+        self._poller = select.poll()
+        self._poller.register(self.conn.fileno(), select.POLLIN)
 
     def send(self, task: _Task) -> bool:
         """Queue a task in the worker's pipe; False when the worker is gone (killed while idle)."""
@@ -130,7 +134,7 @@ class _Worker:
     def answer(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
         """The answer to the oldest task sent, which is running from now, within its bounds."""
         deadline = time.monotonic() + task.seconds if task.seconds else None
-        while not self.conn.poll(_TICK):
+        while not self._poller.poll(_TICK * 1000):
             if stopping.is_set():
                 return "stopped", None
             if deadline is not None and time.monotonic() > deadline:

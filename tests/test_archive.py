@@ -303,6 +303,13 @@ def test_gone_document_seen_again_is_not_gone(archive, run, fetch, parsed):
     assert rows(archive, "SELECT gone FROM reports") == [{"gone": 0}]
 
 
+def test_gone_report_found_at_a_new_url_is_not_gone(archive, run, fetch, parsed):
+    archive.store(run, fetch("http://portal.example/a.txt", b"v1"), parsed(SEED))
+    archive.mark_gone(run, "http://portal.example", set())
+    archive.store(archive.start_run(), fetch("http://portal.example/moved/a.txt", b"v1"), parsed(SEED))
+    assert rows(archive, "SELECT gone FROM reports") == [{"gone": 0}]
+
+
 def test_mark_gone_touches_only_that_site(archive, run, fetch):
     archive.store(run, fetch("http://other.example/a.txt", b"x", site="http://other.example"), None)
     assert archive.mark_gone(run, "http://portal.example", set()) == []

@@ -7,12 +7,13 @@ then re-parsed. Every table a report lives in must come out the same.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 
 import pytest
 
-from archive import Archive, ErrorPage, Fetched, document_name, read_document, reparse
+from archive import Archive, ErrorPage, Fetched, document_name, read_document, read_for_archive, reparse
 from crawler.sampleportal.server import serve
 from parsers import Report
 
@@ -80,6 +81,21 @@ def test_a_reparse_stores_what_the_crawl_stores(captures, tmp_path):
             reparsed.store(reparse_run, fetched, None)
         counts = reparse(reparsed)
         assert counts["reparsed"] > 20 and stored(reparsed) == stored(crawled)
+
+
+def test_what_a_parse_worker_sends_back_stores_what_the_whole_report_stores(captures, tmp_path):
+    with Archive(tmp_path / "whole.db") as whole, Archive(tmp_path / "sent.db") as sent:
+        for fetched in captures:
+            whole.store(1, fetched, read_document(fetched.url, fetched.body, fetched.filename))
+            reading = pickle.loads(pickle.dumps(read_for_archive(fetched.url, fetched.body, fetched.filename)))
+            sent.store(1, fetched, reading.report, packed=reading.packed)
+        assert stored(sent) == stored(whole)
+
+
+def test_a_parse_worker_sends_back_no_report_objects(captures):
+    page = next(f for f in captures if f.url.endswith("/nb/2023/"))
+    reading = read_for_archive(page.url, page.body)
+    assert reading.report.report is None and b"parsers" not in pickle.dumps(reading)
 
 
 def test_the_crawl_and_a_reparse_refuse_a_web_page_behind_a_pdf_link(captures, tmp_path):
