@@ -92,6 +92,12 @@ def test_what_a_parse_worker_sends_back_stores_what_the_whole_report_stores(capt
         assert stored(sent) == stored(whole)
 
 
+def test_the_report_a_parse_worker_sent_back_is_rebuilt_whole_from_its_digest():
+    reading = read_for_archive("http://portal.example/a.txt", LANHE.read_bytes())
+    whole = read_document("http://portal.example/a.txt", LANHE.read_bytes())
+    assert reading.report.whole().to_json() == whole.to_json()
+
+
 def test_a_parse_worker_sends_back_no_report_objects(captures):
     page = next(f for f in captures if f.url.endswith("/nb/2023/"))
     reading = read_for_archive(page.url, page.body)
