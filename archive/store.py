@@ -401,6 +401,11 @@ class Archive:
 
     # What the crawler knows of a URL before fetching it again
 
+    def holds_bodies(self) -> bool:
+        """Whether any capture has a body: a first crawl into a fresh archive parses every body
+        without asking whether it was parsed before."""
+        return self.db.conn.execute("SELECT EXISTS (SELECT 1 FROM captures WHERE sha256 IS NOT NULL)").fetchone()[0] == 1
+
     def last_sha256(self, url: str) -> str | None:
         """The sha256 of the URL's last capture with a body (bytes the crawl parsed already)."""
         found = self.db.conn.execute(_LAST_BODY, [url]).fetchone()

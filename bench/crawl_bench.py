@@ -18,12 +18,15 @@ counted the same way; "window" is the server's first to last request (no process
 Where the time goes (issue 13), measured on crawl (c) of 3,000 pages: each thread's CPU from
 /proc/PID/task/*/stat, and which thread holds the GIL from ``py-spy record --gil --threads``.
 The crawl process holds the GIL nearly the whole run, so it is the limit; the parse workers
-wait for it. Of its CPU (about 17 s for 3,000 pages): the reactor thread 9 s (Scrapy's chain,
-the spider, list pages), the writer thread 5 s (Archive.store; its SQL runs without the GIL:
-a version's cells and checks are one json_each INSERT each), the pool's two slot threads 1.5 s.
-The workers keep the next task in their pipe, so they never wait for a slot thread to get the
-GIL. Each crawl's CPU seconds (the crawl and its workers) are in the table: on this shared
-machine they move less than wall time.
+wait for it. Of its CPU (about 15 s for 3,000 pages, 18.5 s before the writer's round of
+issue 13): the reactor thread 9-10 s (Scrapy's chain, the spider, list pages), the writer
+thread 4 s (6 s before; Archive.store, nearly all of it SQLite's own work now: a version's
+cells and checks are one json_each INSERT each, every statement a fixed string, one savepoint
+name), the pool's two slot threads 1 s (2 s before: a parse worker sends back a Filing of
+plain values and the digest, not the Report's tree of objects). The workers keep the next
+task in their pipe, so they never wait for a slot thread to get the GIL. Each crawl's CPU
+seconds (the crawl and its workers) are in the table: on this shared machine they move less
+than wall time.
 """
 
 from __future__ import annotations

@@ -73,6 +73,7 @@ class ArchivePipeline:
         self.lock: WriterLock | None = None
         self.batch: Batch | None = None
         self.run: int = 0
+        self.recrawl = True  # whether the archive held bodies already: then each is checked before parsing
         self.pool: WorkerPool | None = None
         self.committed, self.pending = _Tally(), _Tally()
         self.failure: str | None = None
@@ -102,6 +103,7 @@ class ArchivePipeline:
         self.lock = WriterLock(db, "crawl")
         if self.lock.acquire():
             self.archive.close_stale_runs()
+        self.recrawl = self.archive.holds_bodies()
         self.batch = self.archive.batch(self.settings.getint("NIANBAO_COMMIT_EVERY", 50), on_commit=self._committed)
         self.run = self.settings.getint("NIANBAO_RUN") or self.archive.start_run(
             region=getattr(self.crawler.spider, "region", None), url=getattr(self.crawler.spider, "url", None),
@@ -145,17 +147,23 @@ class ArchivePipeline:
             else:  # a bound exceeded, or a worker that died twice, is filed as the error
                 file(error or parse.result())
 
+        def parse() -> None:
+            assert self.pool is not None
+            self.pool.submit(read_for_archive, fetched.url, fetched.body, fetched.filename,
+                             fetched.region).add_done_callback(parsed)
+
         def checked(changed: Future) -> None:
             if changed.exception() is not None:
                 _relay(changed, filed)
             elif changed.result():
-                assert self.pool is not None
-                self.pool.submit(read_for_archive, fetched.url, fetched.body, fetched.filename,
-                                 fetched.region).add_done_callback(parsed)
+                parse()
             else:
                 file(None)
 
-        self.writer.submit(self._changed, fetched).add_done_callback(checked)
+        if fetched.status == 200 and not self.recrawl:
+            parse()  # a first crawl: every body is new (a URL is fetched once a crawl)
+        else:
+            self.writer.submit(self._changed, fetched).add_done_callback(checked)
         return filed
 
     def _changed(self, fetched: Fetched) -> bool:

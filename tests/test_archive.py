@@ -10,11 +10,14 @@ import subprocess
 import sys
 import time
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archive import Archive, ArchiveError
+from archive.facts import Rows
+from archive.filing import filing_of
 from parsers import NotAReport, Place, Report
 
 SEED = "seeds/003_a5add6b12b1138ca.txt"           # 兰西县兰河乡人民政府 2020, 2019 format
@@ -126,6 +129,19 @@ def test_a_batch_commits_every_size_documents_and_on_leaving(archive, run, fetch
             assert seen == [[False] * 3, [True, True, False], [True, True, False]][number]
     with Archive(tmp_path / "archive.db", readonly=True) as reader:
         assert reader.last_capture("http://portal.example/2.txt") is not None
+
+
+def test_a_document_failing_mid_write_leaves_none_of_its_rows_and_its_group_commits(archive, run, fetch,
+                                                                                   parsed):
+    changed = filing_of(more_applications(parsed(SEED)), None)
+    broken = replace(changed, digest=replace(changed.digest, checks=Rows("not JSON", [])))
+    with archive.batch(size=10) as batch:
+        with batch.document():
+            archive.store(run, fetch("http://portal.example/a.txt", b"v1"), parsed(SEED))
+        with pytest.raises(sqlite3.OperationalError, match="JSON"), batch.document():
+            archive.store(run, fetch("http://portal.example/b.txt", b"v2"), broken)
+    assert [row["url"] for row in rows(archive, "SELECT url FROM captures")] == ["http://portal.example/a.txt"]
+    assert count(archive, "versions") == 1 and count(archive, "blobs") == 1 and count(archive, "documents") == 1
 
 
 def test_a_run_and_its_sites(archive, run):
