@@ -9,12 +9,12 @@ without knowing the layout of either official template.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .jsontext import compact
 from .siblings import Report
 
 REQUEST_ROWS = {
@@ -77,15 +77,6 @@ _PROACTIVE_2021 = {
 CellKey = tuple[str, str, str, str]
 
 
-def _cells(table: dict) -> Iterator[tuple[str, str, object]]:
-    for row, columns in (table or {}).items():
-        if isinstance(columns, dict):
-            for column, value in columns.items():
-                yield row, column, value
-        else:  # a bare figure (pre-2019 tables) is a row with one unnamed column
-            yield row, "", columns
-
-
 def _number(value: object) -> float | int | None:
     # Empty cells stay NULL: "not printed" is not 0.
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
@@ -128,27 +119,43 @@ class Rows:
     other: list[tuple[Any, ...]]
 
 
-def _rows(placed: Iterable[tuple[Any, ...]]) -> Rows:
-    """Rows from (key, its place among the official keys or None, *values)."""
+def _rows(placed: Iterable[tuple[Any, int | None, tuple[Any, ...]]]) -> Rows:
+    """Rows from (key, its place among the official keys or None, values)."""
     known, other = [], []
-    for key, position, *values in placed:
+    for key, position, values in placed:
         if position is None:
             other.append((key, *values))
         else:
             known.append([position, *values])
-    return Rows(json.dumps(known, ensure_ascii=False), other)
+    return Rows(compact(known), other)
 
 
 def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    return {table: _rows((*_place(table, row, column, report.template), _number(value))
-                         for row, column, value in _cells(getattr(report, field)))
+    return {table: _rows(_placed(table, getattr(report, field), report.template))
             for table, (field, *_rest) in _KEYS.items()}
 
 
-@lru_cache(maxsize=4096)
-def _place(table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
+def _placed(table: str, figures: dict | None, template: str | None) -> Iterator[tuple[Any, int | None, tuple]]:
+    """(key, place, (value,)) of each cell; a place is looked up once a table and template."""
+    places = _places(table, template)
+    for row, columns in (figures or {}).items():
+        # A bare figure (pre-2019 tables) is a row with one unnamed column.
+        for column, value in columns.items() if isinstance(columns, dict) else (("", columns),):
+            place = places.get((row, column)) or _place(places, table, row, column, template)
+            yield place[0], place[1], (value if value.__class__ is int else _number(value),)
+
+
+@lru_cache(maxsize=64)
+def _places(_table: str, _template: str | None) -> dict[tuple[str, str], tuple[CellKey, int | None]]:
+    """(row, column) -> (key, place) of the cells seen so far in a table of a template."""
+    return {}
+
+
+def _place(places: dict, table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
     key = _KEYS[table][1](row, column, template)
+    if len(places) < 4096:  # hand-made variants are endless; the official cells a few hundred
+        places[(row, column)] = key, _key_positions().get(key)
     return key, _key_positions().get(key)
 
 
@@ -181,7 +188,7 @@ def _rule_positions() -> dict[str, int]:
 def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
     positions = _rule_positions()
-    return _rows((check.rule, positions.get(check.rule), _verdict(check.ok), check.detail)
+    return _rows((check.rule, positions.get(check.rule), (_verdict(check.ok), check.detail))
                  for check in report.checks)
 
 
