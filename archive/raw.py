@@ -15,6 +15,8 @@ import zlib
 from pathlib import Path
 from urllib.parse import quote
 
+from isal import isal_zlib
+
 COMPRESSION = "zlib"
 _CREATE = ("CREATE TABLE IF NOT EXISTS raw (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, "
            "compression TEXT, content BLOB NOT NULL)")
@@ -27,7 +29,9 @@ def raw_path(archive_path: str | Path) -> Path:
 
 
 def compressed(body: bytes) -> bytes:
-    return zlib.compress(body, 6)
+    """A zlib stream, made by ISA-L (as compression.deflate): zlib level 6 took a fifth of a
+    parse worker's time on a report page for a tenth fewer bytes."""
+    return isal_zlib.compress(body, 1)
 
 
 def decompressed(compression: str | None, content: bytes) -> bytes:
