@@ -9,7 +9,6 @@ without knowing the layout of either official template.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -119,31 +118,26 @@ class Rows:
     other: list[tuple[Any, ...]]
 
 
-def _rows(placed: Iterable[tuple[Any, int | None, tuple[Any, ...]]]) -> Rows:
-    """Rows from (key, its place among the official keys or None, values)."""
-    known, other = [], []
-    for key, position, values in placed:
-        if position is None:
-            other.append((key, *values))
-        else:
-            known.append([position, *values])
-    return Rows(compact(known), other)
-
-
 def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    return {table: _rows(_placed(table, getattr(report, field), report.template))
+    return {table: _cell_rows(table, getattr(report, field), report.template)
             for table, (field, *_rest) in _KEYS.items()}
 
 
-def _placed(table: str, figures: dict | None, template: str | None) -> Iterator[tuple[Any, int | None, tuple]]:
-    """(key, place, (value,)) of each cell; a place is looked up once a table and template."""
+def _cell_rows(table: str, figures: dict | None, template: str | None) -> Rows:
+    """One pass over the table's cells; a cell's key and place are looked up once a template."""
     places = _places(table, template)
+    known, other = [], []
     for row, columns in (figures or {}).items():
         # A bare figure (pre-2019 tables) is a row with one unnamed column.
         for column, value in columns.items() if isinstance(columns, dict) else (("", columns),):
-            place = places.get((row, column)) or _place(places, table, row, column, template)
-            yield place[0], place[1], (value if value.__class__ is int else _number(value),)
+            key, position = places.get((row, column)) or _place(places, table, row, column, template)
+            number = value if value.__class__ is int else _number(value)
+            if position is None:
+                other.append((key, number))
+            else:
+                known.append([position, number])
+    return Rows(compact(known), other)
 
 
 @lru_cache(maxsize=64)
@@ -154,9 +148,10 @@ def _places(_table: str, _template: str | None) -> dict[tuple[str, str], tuple[C
 
 def _place(places: dict, table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
     key = _KEYS[table][1](row, column, template)
+    placed = key, _key_positions().get(key)
     if len(places) < 4096:  # hand-made variants are endless; the official cells a few hundred
-        places[(row, column)] = key, _key_positions().get(key)
-    return key, _key_positions().get(key)
+        places[(row, column)] = placed
+    return placed
 
 
 @lru_cache(maxsize=1)
@@ -188,8 +183,14 @@ def _rule_positions() -> dict[str, int]:
 def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
     positions = _rule_positions()
-    return _rows((check.rule, positions.get(check.rule), (_verdict(check.ok), check.detail))
-                 for check in report.checks)
+    known, other = [], []
+    for check in report.checks:
+        position = positions.get(check.rule)
+        if position is None:
+            other.append((check.rule, _verdict(check.ok), check.detail))
+        else:
+            known.append([position, _verdict(check.ok), check.detail])
+    return Rows(compact(known), other)
 
 
 def _verdict(ok: object) -> int | None:
