@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from dataclasses import fields
 from itertools import chain
 from typing import Any
 
@@ -22,6 +23,8 @@ from .siblings import Report
 
 # The trailing key orjson writes for a report made by this parser; to_json() leaves it out.
 _NO_PARSER_VERSION = b',"parser_version":null}'
+# orjson writes every attribute a report holds; to_json() its fields.
+_REPORT_FIELDS = frozenset(field.name for field in fields(Report))
 # Values every JSON library prints alike.
 _PLAIN = frozenset({int, str, bool, type(None)})
 
@@ -76,7 +79,8 @@ def canonical(value: dict[str, Any], tables: Iterable[dict]) -> bytes:
 def report_json(report: Report) -> str:
     """The JSON object of ``report.to_json()`` as compact text. orjson walks the dataclasses
     itself, in their fields' order, without the dictionaries to_json() builds first."""
-    if tables_print_alike((report.proactive, report.requests, report.appeals)):
+    tables = (report.proactive, report.requests, report.appeals)
+    if report.__dict__.keys() == _REPORT_FIELDS and tables_print_alike(tables):
         try:
             text = orjson.dumps(report)
         except orjson.JSONEncodeError:

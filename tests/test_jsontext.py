@@ -32,5 +32,11 @@ def test_report_json_keeps_a_figure_json_has_no_number_for(parsed):
     assert json.loads(report_json(report))["proactive"]["procurement"]["amount"] == math.inf
 
 
+def test_report_json_holds_only_the_contract_keys(parsed):
+    report = parsed(SEEDS[0])
+    report.scratch = "not part of the contract"
+    assert json.loads(report_json(report)) == report.to_json()
+
+
 def test_compact_prints_integers_wider_than_64_bits():
     assert compact([[1, 2 ** 70]]) == f"[[1,{2 ** 70}]]"
