@@ -29,8 +29,8 @@ def raw_path(archive_path: str | Path) -> Path:
 
 
 def compressed(body: bytes) -> bytes:
-    """A zlib stream, made by ISA-L (as compression.deflate): zlib level 6 took a fifth of a
-    parse worker's time on a report page for a tenth fewer bytes."""
+    """A zlib stream, made by ISA-L (as compression.deflate). zlib level 6 took five times the
+    CPU (10 ms a 300 KB PDF, 130 µs a report page) for 1 % fewer bytes of a PDF, 11 % of a page."""
     return isal_zlib.compress(body, 1)
 
 
