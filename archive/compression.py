@@ -9,7 +9,7 @@ connection the archive opens defines: Datasette's through the plugin, and every 
 Python's ``zlib.decompress(text_z)`` and ``zlib.decompressobj(zdict=<text as UTF-8>)`` read the same.
 
 The parse workers compress with ISA-L (python-isal) at its level 1: the same zlib stream format,
-read by zlib, at a third to a fifth of zlib level 6's CPU; a version's text and JSON together
+read by zlib, at half to a fifth of zlib level 6's CPU; a version's text and JSON together
 take about as many bytes as before (bench/archive_size.py), the JSON being compact now.
 """
 
