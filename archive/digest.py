@@ -9,12 +9,12 @@ This module imports no SQLite code: parse workers load it.
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .compression import deflate
 from .facts import Rows, cells, check_results
+from .jsontext import report_json
 from .search import document
 from .siblings import Report
 from .totals import totals
@@ -36,8 +36,8 @@ class Digest:
 
 def text(report: Report) -> str:
     """The report's prose, section by section."""
-    sections = asdict(report.sections)
-    return "\n\n".join(sections[name] for name in SECTIONS if sections[name])
+    sections = [getattr(report.sections, name) for name in SECTIONS]
+    return "\n\n".join(section for section in sections if section)
 
 
 def failed_rules(report: Report) -> list[str]:
@@ -50,9 +50,10 @@ def figures(report: Report) -> tuple[Any, ...]:
 
 
 def digest_of(report: Report, parsed_json: str | None = None) -> Digest:
-    """``parsed_json``: the report's JSON as another archive stored it, kept as it is."""
+    """``parsed_json``: the report's JSON as another archive stored it, kept as it is; else
+    compact JSON text (read back with json.loads, never compared as text)."""
     prose = text(report)
-    parsed_json = parsed_json or json.dumps(report.to_json(), ensure_ascii=False)
+    parsed_json = parsed_json or report_json(report)
     return Digest(content_hash=content_hash(report), text=prose, text_z=deflate(prose),
                   parsed_z=deflate(parsed_json, prose), cells=cells(report),
                   checks=check_results(report), figures=figures(report),

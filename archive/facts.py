@@ -9,12 +9,11 @@ without knowing the layout of either official template.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from .jsontext import compact
 from .siblings import Report
 
 REQUEST_ROWS = {
@@ -77,15 +76,6 @@ _PROACTIVE_2021 = {
 CellKey = tuple[str, str, str, str]
 
 
-def _cells(table: dict) -> Iterator[tuple[str, str, object]]:
-    for row, columns in (table or {}).items():
-        if isinstance(columns, dict):
-            for column, value in columns.items():
-                yield row, column, value
-        else:  # a bare figure (pre-2019 tables) is a row with one unnamed column
-            yield row, "", columns
-
-
 def _number(value: object) -> float | int | None:
     # Empty cells stay NULL: "not printed" is not 0.
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
@@ -128,28 +118,40 @@ class Rows:
     other: list[tuple[Any, ...]]
 
 
-def _rows(placed: Iterable[tuple[Any, ...]]) -> Rows:
-    """Rows from (key, its place among the official keys or None, *values)."""
-    known, other = [], []
-    for key, position, *values in placed:
-        if position is None:
-            other.append((key, *values))
-        else:
-            known.append([position, *values])
-    return Rows(json.dumps(known, ensure_ascii=False), other)
-
-
 def cells(report: Report) -> dict[str, Rows]:
     """Each cell table's cells of the report: its key and its value (None: not printed)."""
-    return {table: _rows((*_place(table, row, column, report.template), _number(value))
-                         for row, column, value in _cells(getattr(report, field)))
+    return {table: _cell_rows(table, getattr(report, field), report.template)
             for table, (field, *_rest) in _KEYS.items()}
 
 
-@lru_cache(maxsize=4096)
-def _place(table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
+def _cell_rows(table: str, figures: dict | None, template: str | None) -> Rows:
+    """One pass over the table's cells; a cell's key and place are looked up once a template."""
+    places = _places(table, template)
+    known, other = [], []
+    for row, columns in (figures or {}).items():
+        # A bare figure (pre-2019 tables) is a row with one unnamed column.
+        for column, value in columns.items() if isinstance(columns, dict) else (("", columns),):
+            key, position = places.get((row, column)) or _place(places, table, row, column, template)
+            number = value if value.__class__ is int else _number(value)
+            if position is None:
+                other.append((key, number))
+            else:
+                known.append([position, number])
+    return Rows(compact(known), other)
+
+
+@lru_cache(maxsize=64)
+def _places(_table: str, _template: str | None) -> dict[tuple[str, str], tuple[CellKey, int | None]]:
+    """(row, column) -> (key, place) of the cells seen so far in a table of a template."""
+    return {}
+
+
+def _place(places: dict, table: str, row: str, column: str, template: str | None) -> tuple[CellKey, int | None]:
     key = _KEYS[table][1](row, column, template)
-    return key, _key_positions().get(key)
+    placed = key, _key_positions().get(key)
+    if len(places) < 4096:  # hand-made variants are endless; the official cells a few hundred
+        places[(row, column)] = placed
+    return placed
 
 
 @lru_cache(maxsize=1)
@@ -181,8 +183,14 @@ def _rule_positions() -> dict[str, int]:
 def check_results(report: Report) -> Rows:
     """(rule, ok, detail) of each check; ok is None for a check on a cell not read."""
     positions = _rule_positions()
-    return _rows((check.rule, positions.get(check.rule), _verdict(check.ok), check.detail)
-                 for check in report.checks)
+    known, other = [], []
+    for check in report.checks:
+        position = positions.get(check.rule)
+        if position is None:
+            other.append((check.rule, _verdict(check.ok), check.detail))
+        else:
+            known.append([position, _verdict(check.ok), check.detail])
+    return Rows(compact(known), other)
 
 
 def _verdict(ok: object) -> int | None:

@@ -15,6 +15,8 @@ import zlib
 from pathlib import Path
 from urllib.parse import quote
 
+from isal import isal_zlib
+
 COMPRESSION = "zlib"
 _CREATE = ("CREATE TABLE IF NOT EXISTS raw (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, "
            "compression TEXT, content BLOB NOT NULL)")
@@ -27,7 +29,9 @@ def raw_path(archive_path: str | Path) -> Path:
 
 
 def compressed(body: bytes) -> bytes:
-    return zlib.compress(body, 6)
+    """A zlib stream, made by ISA-L (as compression.deflate). zlib level 6 took five times the
+    CPU (10 ms a 300 KB PDF, 130 µs a report page) for 1 % fewer bytes of a PDF, 11 % of a page."""
+    return isal_zlib.compress(body, 1)
 
 
 def decompressed(compression: str | None, content: bytes) -> bytes:

@@ -32,18 +32,15 @@ _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TERM = re.compile(f"([{_HAN}]+)|([^\\W{_HAN}]+)")
 _HAN_WORD = re.compile(f"[{_HAN}]+")
 _QUOTED = re.compile(r'"([^"]*)"|(\S+)')
+# At a Han character, looks ahead at the pair it starts (or the last of a run alone) and steps one
+# character on; at a word, takes it whole. One findall in C, where a loop over the runs cost the
+# parse workers twice as much.
+_PAIR = re.compile(f"(?=([{_HAN}][{_HAN}]?|[^\\W{_HAN}]+))(?:[{_HAN}]|[^\\W{_HAN}]+)")
 
 
 def pairs(text: str | None) -> str:
     """The text as index terms: each Han character with the one after it, words as they are."""
-    terms: list[str] = []
-    for han, word in _TERM.findall(text or ""):
-        if han:
-            terms += map(str.__add__, han, han[1:])
-            terms.append(han[-1])
-        else:
-            terms.append(word)
-    return " ".join(terms)
+    return " ".join(_PAIR.findall(text or ""))
 
 
 def words(query: str | None) -> list[str]:

@@ -423,6 +423,12 @@ class Archive:
                          "AND sha256 IS NOT NULL ORDER BY id DESC LIMIT 1", [url])
         return None if last is None else (last["etag"], last["last_modified"])
 
+    def asks_conditionally(self) -> bool:
+        """Whether any capture has an ETag or Last-Modified to ask with: a first crawl into a
+        fresh archive then skips the question for every document."""
+        return self._one("SELECT EXISTS (SELECT 1 FROM captures WHERE not_modified = 0 AND sha256 IS NOT NULL "
+                         "AND (etag IS NOT NULL OR last_modified IS NOT NULL)) AS found")["found"] == 1
+
     def last_body(self, url: str) -> tuple[str | None, bytes] | None:
         """Content type and bytes of the URL's last capture with a body (what a 304 stands for)."""
         last = self._one("SELECT content_type, sha256 FROM captures WHERE url = ? AND not_modified = 0 "

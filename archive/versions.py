@@ -3,38 +3,36 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import re
 from dataclasses import asdict
 
+from .jsontext import canonical
 from .siblings import Report
 
 TABLES = ("proactive", "requests", "appeals")
 SECTIONS = ("overview", "proactive", "requests", "appeals", "problems", "other")
 # Metadata a reader notices; the file name and format are properties of the source, not the content.
 _META = ("title", "agency", "published", "template", "year", "consistent")
-_SPACE = re.compile(r"\s+")
 
 
 def _squeeze(text: str | None) -> str:
-    # Extractors differ in line breaks and padding, never in the words themselves.
-    return _SPACE.sub("", text or "")
+    # Extractors differ in line breaks and padding, never in the words themselves. str.split
+    # and the regular expression \s+ take the same characters for white space.
+    return "".join((text or "").split())
 
 
 def content(report: Report) -> dict:
     """The part of a report that makes it this report: tables, template, year, prose."""
-    sections = asdict(report.sections)
+    sections = report.sections
     return {
         "year": report.year,
         "template": report.template,
         **tables_of(report),
-        "sections": {name: _squeeze(sections[name]) for name in SECTIONS},
+        "sections": {name: _squeeze(getattr(sections, name)) for name in SECTIONS},
     }
 
 
 def content_hash(report: Report) -> str:
-    canonical = json.dumps(content(report), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(content(report), tables_of(report).values())).hexdigest()
 
 
 def tables_of(report: Report) -> dict:

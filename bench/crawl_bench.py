@@ -5,7 +5,8 @@ subprocess with a fresh archive, timed from start to exit, and repeated (median 
 
   a. bare    a bare Scrapy spider given every URL of the portal, keeping nothing (the floor)
   b. archive `nianbao crawl --url … -s NIANBAO_PARSE=False`: archive writes, no parsing
-  c. parse   `nianbao crawl --url … -s NIANBAO_PARSE_WORKERS=2`: the full crawl
+  c. parse   `nianbao crawl --url …`: the full crawl, with the default parse workers (one per
+             core but one: on two cores, one worker beside the crawl process)
   r. recrawl (c) again on the same archive: the server answers 304 to conditional requests
 
 Targets: archive overhead time(b)/time(a) - 1 ≤ 25 %; pages/s of (c) ≥ half of (a)'s;
@@ -194,8 +195,6 @@ def crawl(kind: str, root: str, work: Path, url_file: Path, number: int, db: Pat
             db = work / f"{kind}-{number}.db"
         if kind == "archive":
             settings["NIANBAO_PARSE"] = "False"
-        else:
-            settings["NIANBAO_PARSE_WORKERS"] = "2"
         command = [sys.executable, "-c", _CLI, "crawl", "--url", root + "/index.html", "--db", str(db),
                    *_settings_args(settings)]
     _server_stats(root, reset=True)
@@ -299,7 +298,7 @@ def _median(runs: list[Run], value) -> float:
 
 def table(runs: dict[str, list[Run]]) -> list[str]:
     names = {"bare": "a. bare Scrapy spider", "archive": "b. nianbao, archive, no parse",
-             "parse": "c. nianbao, parse (2 workers)", "recrawl": "r. re-crawl of (c), unchanged"}
+             "parse": "c. nianbao, parse", "recrawl": "r. re-crawl of (c), unchanged"}
     lines = [f"{'crawl':32} {'runs':>4} {'wall s':>8} {'pages':>6} {'pages/s':>8} {'window s':>9} "
              f"{'pages/s':>8} {'CPU s':>6} {'peak MB':>8} {'worker MB':>9}  wall of each run"]
     for kind in KINDS:

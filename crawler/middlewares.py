@@ -155,6 +155,9 @@ class ConditionalRequestMiddleware:
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
         self._archive: Archive | None = None
+        # What the archive held when the crawl began: a URL is fetched once a crawl, so what
+        # this crawl captures is never asked for again in it.
+        self._asks = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
@@ -172,7 +175,7 @@ class ConditionalRequestMiddleware:
         if not request.meta.get("document") or request.method != "GET":
             return
         archive = self._open()
-        validators = archive.validators(request.url) if archive else None
+        validators = archive.validators(request.url) if archive and self._asks else None
         if validators is None:
             return
         etag, last_modified = validators
@@ -200,6 +203,7 @@ class ConditionalRequestMiddleware:
         # The pipeline creates the file when the spider opens; until then nothing is known.
         if self._archive is None and Path(self.db_path).exists():
             self._archive = Archive(self.db_path, readonly=True)
+            self._asks = self._archive.asks_conditionally()
         return self._archive
 
 

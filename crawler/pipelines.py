@@ -91,7 +91,7 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         self.writer.submit(self._open_archive).result()
         self.committer.start(self.settings.getfloat("NIANBAO_COMMIT_SECONDS", 2.0), now=False)
-        workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or os.cpu_count() or 1
+        workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or max(1, (os.cpu_count() or 1) - 1)
         limits = Limits(seconds=self.settings.getfloat("NIANBAO_PARSE_SECONDS", 60.0),
                         memory_mb=self.settings.getint("NIANBAO_PARSE_MEMORY_MB", 900))
         self.pool = WorkerPool(workers, limits)

@@ -99,7 +99,8 @@ NIANBAO_PARSE = True
 # Documents written per commit, and the longest a written document waits for its commit.
 NIANBAO_COMMIT_EVERY = 50
 NIANBAO_COMMIT_SECONDS = 2.0
-# Worker processes that parse documents off the reactor thread (0: one per CPU).
+# Worker processes that parse documents off the reactor thread (0: one per CPU but one, which
+# the crawl process needs for itself: on two cores one worker beside it beats two, bench/crawl_bench.py).
 NIANBAO_PARSE_WORKERS = 0
 # Each parse's bounds: wall-clock seconds, and the worker's resident memory in MB (its address
 # space is capped at twice that). Past either the worker is replaced and the document is a

@@ -82,8 +82,9 @@ def request_checks(requests: dict[str, dict[str, object]]) -> list[dict[str, obj
 
 
 def _row_numbers(row: dict[str, object]) -> tuple[list[float], list[str]]:
-    nums = [_n(row.get(column)) for column in REQUEST_COLUMNS]
-    return nums, list(map(_fmt, nums))
+    # Nearly every cell is an int: no call for it (a bool is not of this class).
+    nums = [value if value.__class__ is int else _n(value) for value in map(row.get, REQUEST_COLUMNS)]
+    return nums, [str(value) if value.__class__ is int else _fmt(value) for value in nums]
 
 
 def appeal_checks(appeals: dict[str, dict[str, object]]) -> list[dict[str, object]]:

@@ -64,12 +64,12 @@ def stream(blocks: list[Block]) -> list[Token]:
 
 def _label_words(tokens: list[Token]) -> list[Token]:
     """Label characters a line break cut off: 无 of 无法提供, the 3 of 3.其他."""
-    for index, token in enumerate(tokens[:-1]):
-        following = tokens[index + 1]
-        if not token.is_value or following.is_value:
+    for index, (token, following) in enumerate(zip(tokens, tokens[1:])):
+        # Only a one-character value before a label can be one: most tokens stop at the first test.
+        if len(token.text) != 1 or not token.is_value or following.is_value:
             continue
         if token.text == "无" and following.text.startswith("法") or (
-                len(token.text) == 1 and token.text.isdigit() and following.text[:1] in ".、．"):
+                token.text.isdigit() and following.text[:1] in ".、．"):
             tokens[index] = Token(token.text, False, token.source)
     return tokens
 

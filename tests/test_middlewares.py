@@ -54,3 +54,19 @@ def test_true_utf8_page_is_left_as_it_came():
     body = "<p>北林区</p>".encode()
     response = mislabelled("http://127.0.0.1/u.html", body)
     assert CharsetRepairMiddleware().process_response(None, response) is response
+
+
+# ConditionalRequestMiddleware: validators from the archive's last capture of a document.
+
+def test_fresh_archive_has_nothing_to_ask_conditionally(archive):
+    assert archive.asks_conditionally() is False
+
+
+def test_archive_with_an_etag_asks_conditionally(archive, run, fetch):
+    archive.store(run, fetch("http://127.0.0.1/nb/a.html", b"<p>a</p>", headers={"etag": '"a1"'}), None)
+    assert archive.asks_conditionally() is True
+
+
+def test_archive_without_validators_asks_nothing(archive, run, fetch):
+    archive.store(run, fetch("http://127.0.0.1/nb/a.html", b"<p>a</p>"), None)
+    assert archive.asks_conditionally() is False
