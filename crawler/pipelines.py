@@ -35,9 +35,9 @@ abandoned = object()
 WRITE_ERRORS = (sqlite3.Error, OSError)
 # The writer and the pool's threads share the GIL with the reactor thread. Each time the reactor
 # waits on its sockets, a writer running Python keeps the GIL for up to the switch interval
-# (5 ms by default) before the reactor gets it back. At 1 ms, in interleaved 10,000-page full
-# crawls (bench/crawl_bench.py), 0.45-0.53 of the bare spider's pages/s against 0.40-0.48, and
-# 71-91 CPU s against 81-101; on 3,000 pages and on the farm no difference beyond the noise.
+# (5 ms by default) before the reactor gets it back. At 1 ms a 10,000-page full crawl took
+# 71-91 CPU s against 81-101 (runs of bench/crawl_bench.py, interleaved); on 3,000 pages and on
+# the farm, no difference beyond this machine's noise.
 GIL_SWITCH_SECONDS = 0.001
 
 
