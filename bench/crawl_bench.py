@@ -16,18 +16,18 @@ counted the same way; "window" is the server's first to last request (no process
 
     python bench/crawl_bench.py [--pages 10000] [--repeat 2] [--only bare,archive,parse,recrawl]
 
-Where the time goes (issue 13), measured on crawl (c) of 3,000 pages: each thread's CPU from
-/proc/PID/task/*/stat, and which thread holds the GIL from ``py-spy record --gil --threads``.
-The crawl process holds the GIL nearly the whole run, so it is the limit; the parse workers
-wait for it. Of its CPU (about 15 s for 3,000 pages, 18.5 s before the writer's round of
-issue 13): the reactor thread 9-10 s (Scrapy's chain, the spider, list pages), the writer
-thread 4 s (6 s before; Archive.store, nearly all of it SQLite's own work now: a version's
-cells and checks are one json_each INSERT each, every statement a fixed string, one savepoint
-name), the pool's two slot threads 1 s (2 s before: a parse worker sends back a Filing of
-plain values and the digest, not the Report's tree of objects). The workers keep the next
-task in their pipe, so they never wait for a slot thread to get the GIL. Each crawl's CPU
-seconds (the crawl and its workers) are in the table: on this shared machine they move less
-than wall time.
+Where the time goes (issue 13), measured on crawl (c) of 3,000 pages with two parse workers:
+each thread's CPU from /proc/PID/task/*/stat, and which thread holds the GIL from
+``py-spy record --gil --threads``. Of the crawl process's CPU (about 15 s for 3,000 pages, 18.5 s
+before the writer's round of issue 13): the reactor thread 9-10 s (Scrapy's chain, the spider,
+list pages), the writer thread 4 s (6 s before; Archive.store, nearly all of it SQLite's own work
+now: a version's cells and checks are one json_each INSERT each, every statement a fixed string,
+one savepoint name), the pool's slot threads 1 s (2 s before: a parse worker sends back a Filing
+of plain values and the digest, not the Report's tree of objects). The workers keep the next
+task in their pipe, so they never wait for a slot thread to get the GIL. On two cores the
+default is one worker beside the crawl process (one per core but one): two workers took the
+crawl process's core from it. Each crawl's CPU seconds (the crawl and its workers) are in the
+table: on this shared machine they move less than wall time.
 """
 
 from __future__ import annotations
