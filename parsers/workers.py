@@ -11,7 +11,6 @@ import ctypes
 import multiprocessing
 import queue
 import resource
-import select
 import signal
 import sys
 import threading
@@ -119,9 +118,6 @@ class _Worker:
                                        name="nianbao-parse")
         self.process.start()
         child.close()
-        # One poller for the worker's life: Connection.poll builds a selector for every call.
-        self._poller = select.poll()
-        self._poller.register(self.conn.fileno(), select.POLLIN)
 
     def send(self, task: _Task) -> bool:
         """Queue a task in the worker's pipe; False when the worker is gone (killed while idle)."""
@@ -134,7 +130,7 @@ class _Worker:
     def answer(self, task: _Task, memory_mb: int, stopping: threading.Event) -> tuple[str, Any]:
         """The answer to the oldest task sent, which is running from now, within its bounds."""
         deadline = time.monotonic() + task.seconds if task.seconds else None
-        while not self._poller.poll(_TICK * 1000):
+        while not self.conn.poll(_TICK):
             if stopping.is_set():
                 return "stopped", None
             if deadline is not None and time.monotonic() > deadline:
