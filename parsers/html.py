@@ -75,7 +75,27 @@ def _candidate_encodings(data: bytes, likely: str | None = None) -> Iterator[str
             yield label
     if likely:
         yield likely
-    yield from filter(None, [_detected_codec(data)])
+    if _only_gb18030_reads(data):
+        yield "gb18030"
+    else:
+        yield from filter(None, [_detected_codec(data)])
+
+
+def _only_gb18030_reads(data: bytes) -> bool:
+    """Whether GB18030 reads the bytes and Big5 does not. Detection (a millisecond or two a
+    page) could then end only in GB18030: a Big5 answer would fail to decode, and a non-Chinese
+    one falls back to GB18030."""
+    try:
+        data.decode("big5hkscs")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return False
+    try:
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _chinese_codec(label: str) -> str | None:

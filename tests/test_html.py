@@ -83,6 +83,13 @@ def test_gbk_page_without_a_true_label_is_detected(head):
     assert document.paragraphs == PARAGRAPHS and grid(document.tables[0]) == REQUEST_GRID
 
 
+def test_big5_page_without_a_label_is_detected_as_big5():
+    # Big5 bytes read as GBK too (into other characters): only detection tells the two apart.
+    line = "本機關認真貫徹落實《條例》，依法處理政府資訊公開申請。"
+    page = f"<html><head><title>年度報告</title></head><body><div class=TRS_Editor>{('<p>' + line + '</p>') * 8}</div></body></html>"
+    assert html.extract(page.encode("big5")).paragraphs[0] == line
+
+
 def test_utf8_page_with_a_stale_gb2312_label_reads_as_utf8():
     document = html.extract(trs_page(head="<meta charset=gb2312>").encode("utf-8"))
     assert document.paragraphs == PARAGRAPHS
@@ -144,6 +151,21 @@ def test_cell_lines_join_without_spaces_only_between_chinese():
              "<td>合计<br>12</td><td>1<br>2</td></tr></table>")
     document = html.extract(trs_page(body=f"<p>年度报告</p>{table}").encode())
     assert grid(document.tables[0]) == [["本年新制作数量", "第二十条第（一）项", "合计 12", "1 2"]]
+
+
+def test_cell_of_one_styled_paragraph_reads_as_its_line():
+    table = ('<table><tr><td>\n<p style="text-align:center"><span style="font-size:12px">本年新</span>收</p>\n</td>'
+             '<td><p><span>本年制<br>发件数</span></p></td><td>合计<p>12</p></td><td><p>1</p><p>2</p></td></tr></table>')
+    document = html.extract(trs_page(body=f"<p>年度报告</p>{table}").encode())
+    assert grid(document.tables[0]) == [["本年新收", "本年制发件数", "合计 12", "1 2"]]
+
+
+@pytest.mark.parametrize("style", ["DISPLAY : None", "visibility:HIDDEN", "visıbılıty: hidden"])
+def test_style_hides_whatever_the_case(style):
+    table = f'<table><tr><td>收到申请</td><td><span style="{style}">9</span>3</td></tr></table>'
+    body = f'<p>年度报告</p><p style="{style}">隐藏段落</p><p style="display:block;color:red">可见</p>{table}'
+    document = html.extract(trs_page(body=body).encode())
+    assert document.paragraphs == ["年度报告", "可见"] and grid(document.tables[0]) == [["收到申请", "3"]]
 
 
 def test_text_after_comments_hidden_and_script_elements():
