@@ -11,7 +11,6 @@ import asyncio
 import hashlib
 import os
 import sqlite3
-import sys
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,12 +32,6 @@ interrupted = object()
 abandoned = object()
 # What the archive says when it cannot be written: the crawl stops rather than lose captures.
 WRITE_ERRORS = (sqlite3.Error, OSError)
-# The writer and the pool's threads share the GIL with the reactor thread. Each time the reactor
-# waits on its sockets, a writer running Python keeps the GIL for up to the switch interval
-# (5 ms by default) before the reactor gets it back. At 1 ms a 10,000-page full crawl took
-# 71-91 CPU s against 81-101 (runs of bench/crawl_bench.py, interleaved); on 3,000 pages and on
-# the farm, no difference beyond this machine's noise.
-GIL_SWITCH_SECONDS = 0.001
 
 
 class _Tally:
@@ -96,7 +89,6 @@ class ArchivePipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        sys.setswitchinterval(GIL_SWITCH_SECONDS)
         self.writer.submit(self._open_archive).result()
         self.committer.start(self.settings.getfloat("NIANBAO_COMMIT_SECONDS", 2.0), now=False)
         workers = self.settings.getint("NIANBAO_PARSE_WORKERS") or max(1, (os.cpu_count() or 1) - 1)

@@ -87,8 +87,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the download, so robots.txt fetches and retries never wait on a held slot.
     f"{__package__}.middlewares.SiteConcurrencyMiddleware": 950,
 }
-# A line on stderr every NIANBAO_PROGRESS_SECONDS while a crawl runs (0: none).
-EXTENSIONS = {f"{__package__}.progress.Progress": 500}
+# A line on stderr every NIANBAO_PROGRESS_SECONDS while a crawl runs (0: none), and the
+# interpreter set for a crawl (its GIL switch interval and its collector's thresholds).
+EXTENSIONS = {f"{__package__}.progress.Progress": 500, f"{__package__}.interpreter.Interpreter": 0}
 NIANBAO_PROGRESS_SECONDS = 5.0
 ITEM_PIPELINES = {f"{__package__}.pipelines.ArchivePipeline": 300}
 
