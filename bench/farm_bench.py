@@ -7,7 +7,8 @@ Prints, from one run:
 - the most requests in flight at once on any portal, as its server counted them (must be ≤ 2);
 - the crawl's wall time against the politeness floor: the slowest portal's requests × its delay
   (the larger of DOWNLOAD_DELAY and its answer time over AUTOTHROTTLE_TARGET_CONCURRENCY);
-  the ratio must be ≤ 1.3;
+  the ratio must be ≤ 1.3; and how long that portal waited beyond its delay between requests
+  (the farm's servers log when each request came);
 - the crawl process's resident memory, sampled every second: peak (< 600 MB), and the first third
   of the run against the last (flat).
 
@@ -154,6 +155,14 @@ def timeline(stats: dict, started: float) -> str:
             f"(min/median/max after launch), its last at {spread([c['last'] - started for c in served])} s")
 
 
+def waits(times: list[float], delay: float) -> str:
+    """How long the floor's portal waited beyond its delay between requests, and the longest wait."""
+    beyond = [later - earlier - delay for earlier, later in zip(times, times[1:])]
+    waited = [gap for gap in beyond if gap > 0]
+    return (f"the floor's portal waited {sum(waited):.1f} s beyond its delay between requests "
+            f"(longest {max(waited, default=0.0):.1f} s)")
+
+
 def flatness(samples: list[float]) -> tuple[float, float]:
     third = max(1, len(samples) // 3)
     first, last = samples[:third], samples[-third:]
@@ -176,6 +185,7 @@ def figures(sites: list[farm.Site], stats: dict, result: Crawl, stored: dict[str
           f"(portal {slowest}: {stats[str(slowest)]['requests']} requests x {site_delay(sites[slowest]):.2f} s): "
           f"{ratio:.2f}x")
     print(timeline(stats, result.started))
+    print(waits(stats[str(slowest)]["times"], site_delay(sites[slowest])))
     peak = max(result.rss_mb or [0.0])
     first, last = flatness(result.rss_mb or [0.0])
     print(f"crawl RSS: peak {peak:.0f} MB; first third {first:.0f} MB, last third {last:.0f} MB "

@@ -10,7 +10,7 @@ Some portals answer slowly, some fail: every request a 500 (`server_error`), not
 
 The servers (aiohttp, one event loop for the whole farm) count, per portal, the requests being
 answered at every moment; ``GET /_farm/stats`` on the control address gives each portal's
-requests, answers by status and most requests in flight at once.
+requests, answers by status, most requests in flight at once and when each request came.
 
     python -m tests.farm build DIR --sites 300
     python -m tests.farm serve DIR            # prints "ready" once every portal listens
@@ -219,9 +219,10 @@ class Counter:
 
     def __post_init__(self) -> None:
         self.statuses: dict[int, int] = {}
+        self.times: list[float] = []  # when each request arrived, on the loop's (monotonic) clock
 
     def report(self) -> dict:
-        return asdict(self) | {"statuses": self.statuses}
+        return asdict(self) | {"statuses": self.statuses, "times": self.times}
 
 
 def _handler(site: Site, state: sampleportal.State, counter: Counter):
@@ -233,6 +234,7 @@ def _handler(site: Site, state: sampleportal.State, counter: Counter):
         counter.in_flight += 1
         counter.max_in_flight = max(counter.max_in_flight, counter.in_flight)
         counter.first = counter.first or loop.time()
+        counter.times.append(loop.time())
         try:
             if site.delay:
                 await asyncio.sleep(site.delay)
